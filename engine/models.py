@@ -1,0 +1,295 @@
+"""SQL tables of the Muhtar Bilgi Sistemi.
+
+The workflow state lives in ``process_instance.state``; everything that lists, filters or reports reads the
+tables below instead (``human_task`` is the inbox index, ``hareket`` the event log), so that no list ever
+deserialises a workflow.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT for the big tables.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+# --- Registry: places, units, people -------------------------------------------------------------------
+
+class Il(Base):
+    __tablename__ = "il"
+    #: plate code, "06"
+    kod: Mapped[str] = mapped_column(String(2), primary_key=True)
+    ad: Mapped[str] = mapped_column(String(64), unique=True)
+    #: büyükşehir (Law 6360): no İl Özel İdaresi, every köy is a mahalle
+    buyuksehir: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Ilce(Base):
+    __tablename__ = "ilce"
+    __table_args__ = (UniqueConstraint("il_kod", "ad"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    il_kod: Mapped[str] = mapped_column(ForeignKey("il.kod"))
+    ad: Mapped[str] = mapped_column(String(64))
+
+
+class Muhtarlik(Base):
+    """One per mahalle; talepler belong here, so a new muhtar sees the old ones."""
+    __tablename__ = "muhtarlik"
+    __table_args__ = (UniqueConstraint("ilce_id", "ad"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ilce_id: Mapped[int] = mapped_column(ForeignKey("ilce.id"), index=True)
+    #: mahalle name as in the source data, "Akpınar Mah"
+    ad: Mapped[str] = mapped_column(String(128))
+    posta_kodu: Mapped[str | None] = mapped_column(String(5))
+
+
+class Muhtar(Base):
+    """A person in office for a term; only one open term per muhtarlık."""
+    __tablename__ = "muhtar"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    muhtarlik_id: Mapped[int] = mapped_column(ForeignKey("muhtarlik.id"), index=True)
+    tc_kimlik_no: Mapped[str] = mapped_column(String(11), index=True)
+    ad_soyad: Mapped[str] = mapped_column(String(128))
+    #: normalised "+905xxxxxxxxx"
+    telefon: Mapped[str] = mapped_column(String(16))
+    eposta: Mapped[str | None] = mapped_column(String(254))
+    gorev_baslangic: Mapped[date] = mapped_column(Date)
+    #: None while in office
+    gorev_bitis: Mapped[date | None] = mapped_column(Date)
+
+
+class Birim(Base):
+    """A unit of the administration. ``rol`` is the BPMN lane its users act in."""
+    __tablename__ = "birim"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: stable key used by seeds and tests, e.g. "VALILIK-06", "BELEDIYE-06-CANKAYA"
+    kod: Mapped[str] = mapped_column(String(64), unique=True)
+    ad: Mapped[str] = mapped_column(String(200))
+    #: MIGM, VALILIK, BELEDIYE, IL_MUDURLUGU, IL_OZEL_IDARESI, KAYMAKAMLIK
+    tur: Mapped[str] = mapped_column(String(24), index=True)
+    #: MIGM, VALILIK, BELEDIYE or ALT_BIRIM: the lane whose tasks this unit may do
+    rol: Mapped[str] = mapped_column(String(16), index=True)
+    #: the Valilik a sub-unit belongs to
+    ust_birim_id: Mapped[int | None] = mapped_column(ForeignKey("birim.id"), index=True)
+    il_kod: Mapped[str | None] = mapped_column(ForeignKey("il.kod"), index=True)
+    ilce_id: Mapped[int | None] = mapped_column(ForeignKey("ilce.id"))
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Kullanici(Base):
+    """A kurum user; belongs to one unit and sees that unit's screen."""
+    __tablename__ = "kullanici"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kullanici_adi: Mapped[str] = mapped_column(String(64), unique=True)
+    ad_soyad: Mapped[str] = mapped_column(String(128))
+    #: argon2id hash
+    parola_hash: Mapped[str] = mapped_column(String(255))
+    birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"), index=True)
+    #: extra permissions, space separated: "yonetici analist kayit"
+    yetkiler: Mapped[str] = mapped_column(String(128), default="")
+    eposta: Mapped[str | None] = mapped_column(String(254))
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    basarisiz_giris: Mapped[int] = mapped_column(Integer, default=0)
+    kilitli_bitis: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def yetkili(self, yetki: str) -> bool:
+        return yetki in self.yetkiler.split()
+
+
+# --- Processes and their runtime -------------------------------------------------------------------------
+
+class ProcessVersion(Base):
+    """An immutable deployed version; the spec is stored here once, not in each instance."""
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    #: SHA-256 over the sorted file names and texts
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: {file name: text} of the BPMN/DMN files
+    files: Mapped[dict] = mapped_column(JSON)
+    #: serialised spec and subprocess specs (the keys an instance's state leaves out)
+    spec_json: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(64))
+    #: new talepler start on the current version of their process
+    current: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    #: zlib-compressed JSON of the workflow without the spec (a closed talep's state is ~3 KB, not ~30 KB)
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    #: bumped on every save; a save that finds another number lost a race
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: calisiyor, tamamlandi, hata
+    status: Mapped[str] = mapped_column(String(16), default="calisiyor")
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Talep(Base):
+    """The business record the muhtar and the reports see."""
+    __tablename__ = "talep"
+    __table_args__ = (
+        Index("ix_talep_muhtarlik_durum", "muhtarlik_id", "durum", "olusturma"),
+        Index("ix_talep_durum_olusturma", "durum", "olusturma"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: human-readable, "2026-000123"; set by the process's first service task
+    numara: Mapped[str | None] = mapped_column(String(16), unique=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), unique=True)
+    muhtarlik_id: Mapped[int] = mapped_column(ForeignKey("muhtarlik.id"))
+    #: who filed it; the talep stays with the muhtarlık after the term ends
+    muhtar_id: Mapped[int] = mapped_column(ForeignKey("muhtar.id"))
+    #: sikayet, istek, ihbar, gorus_oneri
+    tur: Mapped[str] = mapped_column(String(16))
+    aciklama: Mapped[str] = mapped_column(Text)
+    #: bekleyen, yonlendirilen, sonuclanan
+    durum: Mapped[str] = mapped_column(String(16), default="bekleyen")
+    #: normal, yuksek, acil (the highest given by MİGM)
+    oncelik: Mapped[str | None] = mapped_column(String(8))
+    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    yonlendirme_zamani: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sonuclanma: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the legal deadline for an answer
+    son_tarih: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    nihai_cevap: Mapped[str | None] = mapped_column(Text)
+    #: guards a double click: the same token never files two talepler
+    istek_anahtari: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class Yonlendirme(Base):
+    """One unit's part of a talep: routed by MİGM, or forwarded by a Valilik to a sub-unit.
+
+    The unit's answer is kept here as it arrives, so no timer or migration can lose it."""
+    __tablename__ = "yonlendirme"
+    __table_args__ = (UniqueConstraint("talep_id", "birim_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"), index=True)
+    birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"), index=True)
+    #: the Valilik's part this sub-unit's part was forwarded from
+    ust_id: Mapped[int | None] = mapped_column(ForeignKey("yonlendirme.id"))
+    yonlendiren_birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"))
+    oncelik: Mapped[str] = mapped_column(String(8), default="normal")
+    #: the routing note for the unit
+    not_: Mapped[str] = mapped_column("not", Text, default="")
+    #: acik, tamamlandi
+    durum: Mapped[str] = mapped_column(String(16), default="acik")
+    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    son_tarih: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cevap: Mapped[str | None] = mapped_column(Text)
+    #: the answer may be shown to the muhtar
+    cevap_muhtara_acik: Mapped[bool] = mapped_column(Boolean, default=False)
+    tamamlanma: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tamamlayan_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+
+
+class HumanTask(Base):
+    """The inbox index: one row per READY user task, kept in step after every save."""
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_inbox", "birim_id", "durum", "created_at"),
+        Index("ix_human_task_rol_inbox", "rol", "durum", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(64))
+    ad: Mapped[str] = mapped_column(String(128))
+    #: the lane's role
+    rol: Mapped[str] = mapped_column(String(16))
+    #: the concrete unit that may act, from task data
+    birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"))
+    form_key: Mapped[str] = mapped_column(String(64))
+    #: acik, tamamlandi, iptal
+    durum: Mapped[str] = mapped_column(String(16), default="acik")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+    oncelik: Mapped[str | None] = mapped_column(String(8))
+    son_tarih: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Hareket(Base):
+    """Append-only event log: the muhtar's "hareket bilgileri" and the source of process metrics."""
+    __tablename__ = "hareket"
+    __table_args__ = (Index("ix_hareket_talep_zaman", "talep_id", "zaman"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"))
+    zaman: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the acting unit (None for the muhtar or the system)
+    birim_id: Mapped[int | None] = mapped_column(ForeignKey("birim.id"))
+    kullanici_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+    #: basvuru, kaydedildi, gorev_olustu, yonlendirildi, uzerine_alindi, alt_birime_yonlendirildi,
+    #: islem_tamamlandi, yonlendirilmeden_kapatildi, surec_tamamlandi, sms_kuyruga_alindi
+    islem: Mapped[str] = mapped_column(String(32))
+    bpmn_id: Mapped[str | None] = mapped_column(String(64))
+    task_uuid: Mapped[str | None] = mapped_column(String(36))
+    not_: Mapped[str | None] = mapped_column("not", Text)
+    #: the note is meant for the muhtar too
+    muhtar_gorur: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Ek(Base):
+    """Attachment metadata; the bytes are in the storage backend under ``sha256``."""
+    __tablename__ = "ek"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"), index=True)
+    yonlendirme_id: Mapped[int | None] = mapped_column(ForeignKey("yonlendirme.id"))
+    birim_id: Mapped[int | None] = mapped_column(ForeignKey("birim.id"))
+    dosya_adi: Mapped[str] = mapped_column(String(200))
+    icerik_turu: Mapped[str] = mapped_column(String(100))
+    boyut: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    muhtar_gorur: Mapped[bool] = mapped_column(Boolean, default=False)
+    yukleyen_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MesajKutusu(Base):
+    """Outbox for SMS and e-mail: written inside the transaction, delivered after the commit."""
+    __tablename__ = "mesaj_kutusu"
+    __table_args__ = (Index("ix_mesaj_kutusu_teslim", "durum", "sonraki_deneme"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: sms, eposta
+    kanal: Mapped[str] = mapped_column(String(8))
+    alici: Mapped[str] = mapped_column(String(254))
+    konu: Mapped[str | None] = mapped_column(String(200))
+    metin: Mapped[str] = mapped_column(Text)
+    #: bekliyor, gonderiliyor, gonderildi, basarisiz
+    durum: Mapped[str] = mapped_column(String(16), default="bekliyor")
+    deneme_sayisi: Mapped[int] = mapped_column(Integer, default=0)
+    sonraki_deneme: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    son_hata: Mapped[str | None] = mapped_column(Text)
+    #: the provider's id for the message (Netgsm jobid)
+    saglayici_kimlik: Mapped[str | None] = mapped_column(String(64))
+    #: a one-time code is in the text: never print it in production logs
+    gizli: Mapped[bool] = mapped_column(Boolean, default=False)
+    talep_id: Mapped[int | None] = mapped_column(ForeignKey("talep.id"), index=True)
+    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gonderilme: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NumaraSayaci(Base):
+    """Per-year counter behind talep numbers; its row lock serialises numbering."""
+    __tablename__ = "numara_sayaci"
+    yil: Mapped[int] = mapped_column(Integer, primary_key=True)
+    son: Mapped[int] = mapped_column(Integer, default=0)
