@@ -1,0 +1,168 @@
+"""Command line: ``flask --app webapp <group> <command>``.
+
+Engine modules are imported inside the commands: the CLI must load (and ``db upgrade`` must work) even
+while a feature's engine module is missing or broken.
+"""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from webapp import ayarlar
+
+db_cli = AppGroup("db", help="Veritabanı şeması (Alembic).")
+surec_cli = AppGroup("surec", help="BPMN süreç dosyaları.")
+kullanici_cli = AppGroup("kullanici", help="Kurum kullanıcıları.")
+sms_cli = AppGroup("sms", help="SMS kutusu.")
+mesaj_cli = AppGroup("mesaj", help="Giden mesajlar (SMS ve e-posta).")
+
+
+def _database():
+    return current_app.extensions["mbs_db"]
+
+
+def _sayilari_yaz(baslik: str, sayilar) -> None:
+    """Print a seed's {table: count} result on one line."""
+    if isinstance(sayilar, dict):
+        sayilar = ", ".join(f"{ad}: {sayi}" for ad, sayi in sayilar.items())
+    click.echo(f"{baslik}: {sayilar}")
+
+
+# --- db ---------------------------------------------------------------------------------------------------
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Şemayı en son Alembic revizyonuna yükseltir."""
+    from webapp import semalar
+    url = current_app.config["DATABASE_URL"]
+    semalar.upgrade(url)
+    click.echo(f"Veritabanı şeması güncel (revizyon {semalar.guncel_revizyon(url)}).")
+
+
+# --- kurulum ------------------------------------------------------------------------------------------------
+
+@click.command("kurulum")
+def kurulum():
+    """Şema + kayıt verisi (+ geliştirmede demo verisi) + süreçler; tek işlemde, tekrar çalıştırılabilir."""
+    from engine.kayit import seed_registry, seed_demo
+    from engine.surecler import surecleri_yukle
+    from webapp import semalar
+    semalar.upgrade(current_app.config["DATABASE_URL"])
+    with _database().unit_of_work() as session:
+        _sayilari_yaz("Kayıt verisi (yeni satırlar)", seed_registry(session))
+        if ayarlar.gelistirmede(current_app):
+            _sayilari_yaz("Demo verisi (yeni satırlar)", seed_demo(session))
+        surum = surecleri_yukle(session, current_app.config["PROCESSES_DIR"], deployed_by="kurulum")
+        click.echo(f"Süreç: {surum.process_id} sürüm {surum.id} ({surum.sha256[:12]}) güncel.")
+    click.echo("Kurulum tamamlandı.")
+    if ayarlar.gelistirmede(current_app):
+        giris_bilgisi_yaz()
+
+
+def giris_bilgisi_yaz() -> None:
+    """Where to log in with the demo data (development only)."""
+    from engine.kayit import DEMO_KULLANICILAR, DEMO_MUHTARLAR, DEMO_PAROLA
+    adres = f"http://127.0.0.1:{current_app.config['PORT']}/"
+    click.echo(f"\nAdres: {adres}")
+    click.echo(f"Kurum girişi: {adres}kurum/giris  (parola: {DEMO_PAROLA})")
+    for k in DEMO_KULLANICILAR:
+        click.echo(f"  {k['kullanici_adi']:<22} {k['ad_soyad']}")
+    click.echo(f"Muhtar girişi: {adres}muhtar/giris  (TC Kimlik No + SMS kodu; kodu görmek için: "
+               "flask --app webapp sms listele)")
+    for m in DEMO_MUHTARLAR:
+        click.echo(f"  {m['tc_kimlik_no']}  {m['ad_soyad']}, {m['mahalle']} ({m['ilce']}), {m['telefon']}")
+
+
+# --- surec --------------------------------------------------------------------------------------------------
+
+def _surec_dogrulayici():
+    # The validator may live in engine.surecler or in its own module engine.dogrulama.
+    try:
+        from engine.surecler import surecleri_dogrula
+    except ImportError:
+        from engine.dogrulama import surecleri_dogrula
+    return surecleri_dogrula
+
+
+@surec_cli.command("dogrula")
+def surec_dogrula():
+    """processes/ içindeki BPMN/DMN dosyalarını ve formlarını denetler; sorun varsa çıkış kodu 1."""
+    sorunlar = _surec_dogrulayici()(current_app.config["PROCESSES_DIR"], current_app.config["FORMS_DIR"])
+    if sorunlar:
+        for sorun in sorunlar:
+            click.echo(f"- {sorun}", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo("Süreç dosyaları geçerli.")
+
+
+@surec_cli.command("yukle")
+@click.option("--yukleyen", default="cli", show_default=True, help="Kayda geçecek yükleyen adı.")
+def surec_yukle(yukleyen):
+    """processes/ klasörünü yeni sürüm olarak yükler (dosyalar değişmediyse mevcut sürüm kalır)."""
+    from engine.surecler import surecleri_yukle
+    with _database().unit_of_work() as session:
+        surum = surecleri_yukle(session, current_app.config["PROCESSES_DIR"], deployed_by=yukleyen)
+        click.echo(f"Süreç: {surum.process_id} sürüm {surum.id} ({surum.sha256[:12]}) güncel.")
+
+
+# --- kullanici ------------------------------------------------------------------------------------------------
+
+@kullanici_cli.command("olustur")
+@click.option("--kullanici-adi", required=True)
+@click.option("--birim-kod", required=True, help="Ör. MIGM, VALILIK-06, BELEDIYE-06-CANKAYA")
+@click.option("--ad-soyad", required=True)
+@click.option("--yetkiler", default="", help='Boşlukla ayrılmış: "yonetici analist kayit"')
+@click.password_option("--parola", prompt="Parola", confirmation_prompt="Parola (tekrar)")
+def kullanici_olustur(kullanici_adi, birim_kod, ad_soyad, yetkiler, parola):
+    """Kurum kullanıcısı oluşturur; parola gizli olarak iki kez sorulur."""
+    from engine.errors import MbsHatasi
+    from engine.kayit import kullanici_olustur as olustur
+    try:
+        with _database().unit_of_work() as session:
+            kullanici = olustur(session, kullanici_adi, parola, birim_kod, ad_soyad, yetkiler)
+            click.echo(f"Kullanıcı oluşturuldu: {kullanici.kullanici_adi} (no {kullanici.id}).")
+    except MbsHatasi as hata:
+        raise click.ClickException(hata.mesaj) from hata
+
+
+# --- sms / mesaj ------------------------------------------------------------------------------------------------
+
+@sms_cli.command("listele")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+def sms_listele(limit):
+    """Son SMS'ler (en yeni üstte): alıcı, metin, zaman, durum. Tek kullanımlık kodlar yalnız geliştirmede."""
+    from engine.mesaj import gorunur_metin, son_mesajlar
+    from webapp.filtreler import tarih
+    goster = ayarlar.gelistirmede(current_app)
+    with _database().session() as session:
+        mesajlar = son_mesajlar(session, limit)
+    if not mesajlar:
+        click.echo("Hiç SMS yok.")
+    for m in mesajlar:
+        click.echo(f"{tarih(m.olusturma)}  {m.alici:<14}  [{m.durum}]  {gorunur_metin(m, goster)}")
+
+
+@mesaj_cli.command("gonder")
+@click.option("--dongu", is_flag=True, help="Durmadan çalış (ayrı bir süreç olarak), Ctrl+C ile durur.")
+@click.option("--aralik", default=2.0, show_default=True, help="Döngüde bekleme süresi (saniye).")
+def mesaj_gonder(dongu, aralik):
+    """Giden kutusundaki bekleyen SMS ve e-postaları gönderir (bir kez ya da döngüde)."""
+    from engine.mesaj import (eposta_gonderici_olustur, sms_gateway_olustur, teslim_ayarlari_olustur,
+                              teslim_dongusu, teslim_et)
+    config = current_app.config
+    gateway, eposta = sms_gateway_olustur(config), eposta_gonderici_olustur(config)
+    teslim = teslim_ayarlari_olustur(config)
+    if dongu:
+        click.echo("Mesaj gönderici çalışıyor (Ctrl+C ile durur).")
+        try:
+            teslim_dongusu(_database(), gateway, eposta, aralik=aralik, ayarlar=teslim)
+        except KeyboardInterrupt:
+            click.echo("Durduruldu.")
+        return
+    _sayilari_yaz("Teslim", teslim_et(_database(), gateway, eposta, ayarlar=teslim))
+
+
+def init_app(app: Flask) -> None:
+    for komut in (db_cli, surec_cli, kullanici_cli, sms_cli, mesaj_cli, kurulum):
+        app.cli.add_command(komut)

@@ -1,0 +1,116 @@
+"""Who is logged in: kurum users ("k:<id>") and muhtars ("m:<id>") share one Flask-Login session.
+
+The models stay free of Flask; a thin wrapper gives Flask-Login what it needs. Log a user in with
+``login_user(KurumOturumu(kullanici))`` or ``login_user(MuhtarOturumu(muhtar))``; in a view,
+``current_user.kayit`` is the model row and ``current_user.tur`` is "kurum" or "muhtar". Protect views
+with ``@kurum_gerekli`` / ``@muhtar_gerekli``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from urllib.parse import quote
+
+from flask import Flask, abort, redirect, request
+from flask_login import UserMixin, current_user
+
+from engine.models import Kullanici, Muhtar
+from webapp.db import get_session
+from webapp.eklentiler import login_manager
+
+TURKIYE = ZoneInfo("Europe/Istanbul")
+
+#: where each kind of user logs in (paths, so this module does not depend on the blueprints' names)
+GIRIS_YOLU = {"kurum": "/kurum/giris", "muhtar": "/muhtar/giris"}
+
+
+class _Oturum(UserMixin):
+    """Flask-Login's view of a model row; other attributes are read from the row."""
+    tur = ""
+
+    def __init__(self, kayit):
+        self.kayit = kayit
+
+    def get_id(self) -> str:
+        return f"{self.tur[0]}:{self.kayit.id}"
+
+    def __getattr__(self, ad):
+        # Only called for names the wrapper lacks: ad_soyad, birim_id, muhtarlik_id...
+        return getattr(self.__dict__["kayit"], ad)
+
+
+class KurumOturumu(_Oturum):
+    tur = "kurum"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.kayit.aktif)
+
+
+class MuhtarOturumu(_Oturum):
+    tur = "muhtar"
+
+    @property
+    def is_active(self) -> bool:
+        return gorevde(self.kayit)
+
+
+def bugun() -> date:
+    """Today's date in Türkiye (a term ends at local midnight, not UTC's)."""
+    return datetime.now(TURKIYE).date()
+
+
+def gorevde(muhtar: Muhtar, gun: date | None = None) -> bool:
+    """A muhtar is in office while ``gorev_bitis`` is unset or still in the future."""
+    return muhtar.gorev_bitis is None or muhtar.gorev_bitis > (gun or bugun())
+
+
+def kullanici_yukle(kimlik: str):
+    """Flask-Login's user loader: "k:<id>" or "m:<id>"; None (logged out) for anything else."""
+    tur, _, sayi = (kimlik or "").partition(":")
+    if not sayi.isdigit():
+        return None
+    session = get_session()
+    if tur == "k":
+        kullanici = session.get(Kullanici, int(sayi))
+        return KurumOturumu(kullanici) if kullanici is not None and kullanici.aktif else None
+    if tur == "m":
+        muhtar = session.get(Muhtar, int(sayi))
+        return MuhtarOturumu(muhtar) if muhtar is not None and gorevde(muhtar) else None
+    return None
+
+
+def _gerekli(tur: str):
+    """A decorator: the view needs a logged-in user of this kind (else login page, or 403 for the other kind)."""
+    def decorator(view):
+        @wraps(view)
+        def sarmal(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(f"{GIRIS_YOLU[tur]}?next={quote(request.full_path.rstrip('?'))}")
+            if current_user.tur != tur:
+                abort(403)
+            return view(*args, **kwargs)
+        return sarmal
+    return decorator
+
+
+kurum_gerekli = _gerekli("kurum")
+muhtar_gerekli = _gerekli("muhtar")
+
+
+def guvenli_hedef(hedef: str | None, varsayilan: str) -> str:
+    """The ``next`` target after login, if it is a path on this site; else ``varsayilan`` (no open redirect)."""
+    if hedef and hedef.startswith("/") and not hedef.startswith(("//", "/\\")):
+        return hedef
+    return varsayilan
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(kullanici_yukle)
+    # Session protection "strong" drops the session when the IP/agent hash changes.
+    login_manager.session_protection = "strong"
+    login_manager.login_message = "Bu sayfayı görmek için giriş yapın."
+    login_manager.login_message_category = "uyari"
