@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
-                        Text, UniqueConstraint)
+                        Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT for the big tables.
@@ -20,8 +20,24 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite hands back naive ones otherwise)."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use an aware UTC datetime")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: DateTime(timezone=True)}
+    type_annotation_map = {datetime: UtcDateTime()}
 
 
 # --- Registry: places, units, people -------------------------------------------------------------------
@@ -101,9 +117,9 @@ class Kullanici(Base):
     eposta: Mapped[str | None] = mapped_column(String(254))
     aktif: Mapped[bool] = mapped_column(Boolean, default=True)
     basarisiz_giris: Mapped[int] = mapped_column(Integer, default=0)
-    kilitli_bitis: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kilitli_bitis: Mapped[datetime | None] = mapped_column(UtcDateTime())
     totp_secret: Mapped[str | None] = mapped_column(String(64))
-    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     def yetkili(self, yetki: str) -> bool:
         return yetki in self.yetkiler.split()
@@ -123,7 +139,7 @@ class ProcessVersion(Base):
     files: Mapped[dict] = mapped_column(JSON)
     #: serialised spec and subprocess specs (the keys an instance's state leaves out)
     spec_json: Mapped[str] = mapped_column(Text)
-    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(64))
     #: new talepler start on the current version of their process
     current: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -139,9 +155,9 @@ class ProcessInstance(Base):
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     #: calisiyor, tamamlandi, hata
     status: Mapped[str] = mapped_column(String(16), default="calisiyor")
-    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Talep(Base):
@@ -165,11 +181,11 @@ class Talep(Base):
     durum: Mapped[str] = mapped_column(String(16), default="bekleyen")
     #: normal, yuksek, acil (the highest given by MİGM)
     oncelik: Mapped[str | None] = mapped_column(String(8))
-    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    yonlendirme_zamani: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sonuclanma: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    yonlendirme_zamani: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sonuclanma: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: the legal deadline for an answer
-    son_tarih: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    son_tarih: Mapped[datetime | None] = mapped_column(UtcDateTime())
     nihai_cevap: Mapped[str | None] = mapped_column(Text)
     #: guards a double click: the same token never files two talepler
     istek_anahtari: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -192,12 +208,12 @@ class Yonlendirme(Base):
     not_: Mapped[str] = mapped_column("not", Text, default="")
     #: acik, tamamlandi
     durum: Mapped[str] = mapped_column(String(16), default="acik")
-    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    son_tarih: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    son_tarih: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cevap: Mapped[str | None] = mapped_column(Text)
     #: the answer may be shown to the muhtar
     cevap_muhtara_acik: Mapped[bool] = mapped_column(Boolean, default=False)
-    tamamlanma: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tamamlanma: Mapped[datetime | None] = mapped_column(UtcDateTime())
     tamamlayan_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
 
 
@@ -221,11 +237,11 @@ class HumanTask(Base):
     form_key: Mapped[str] = mapped_column(String(64))
     #: acik, tamamlandi, iptal
     durum: Mapped[str] = mapped_column(String(16), default="acik")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
     oncelik: Mapped[str | None] = mapped_column(String(8))
-    son_tarih: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    son_tarih: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Hareket(Base):
@@ -234,7 +250,7 @@ class Hareket(Base):
     __table_args__ = (Index("ix_hareket_talep_zaman", "talep_id", "zaman"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"))
-    zaman: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    zaman: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     #: the acting unit (None for the muhtar or the system)
     birim_id: Mapped[int | None] = mapped_column(ForeignKey("birim.id"))
     kullanici_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
@@ -261,7 +277,7 @@ class Ek(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     muhtar_gorur: Mapped[bool] = mapped_column(Boolean, default=False)
     yukleyen_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
-    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class MesajKutusu(Base):
@@ -277,15 +293,15 @@ class MesajKutusu(Base):
     #: bekliyor, gonderiliyor, gonderildi, basarisiz
     durum: Mapped[str] = mapped_column(String(16), default="bekliyor")
     deneme_sayisi: Mapped[int] = mapped_column(Integer, default=0)
-    sonraki_deneme: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sonraki_deneme: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     son_hata: Mapped[str | None] = mapped_column(Text)
     #: the provider's id for the message (Netgsm jobid)
     saglayici_kimlik: Mapped[str | None] = mapped_column(String(64))
     #: a one-time code is in the text: never print it in production logs
     gizli: Mapped[bool] = mapped_column(Boolean, default=False)
     talep_id: Mapped[int | None] = mapped_column(ForeignKey("talep.id"), index=True)
-    olusturma: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    gonderilme: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    gonderilme: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class NumaraSayaci(Base):

@@ -1,0 +1,132 @@
+"""Process versions: safe parsing, checking and deployment of the BPMN files in processes/.
+
+A version is immutable: its files, their SHA-256 and the serialised spec are stored once; instances keep
+the version they started on.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.errors import SurecHatasi
+from engine.models import ProcessVersion, utcnow
+
+PROCESS_ID = "talep_sureci"
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+SPEC_KEYS = ("spec", "subprocess_specs")
+
+
+def guvenli_xml(metin: str | bytes, dosya: str = "") -> etree._Element:
+    """Parse untrusted XML: no DTD, no entities, no network. A DOCTYPE is refused outright."""
+    data = metin.encode("utf-8") if isinstance(metin, str) else metin
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as err:
+        raise SurecHatasi(f"{dosya}: XML okunamadı ({err.msg}).") from err
+    if root.getroottree().docinfo.doctype:
+        raise SurecHatasi(f"{dosya}: DOCTYPE/varlık (entity) tanımı içeren dosyalar kabul edilmez.")
+    return root
+
+
+def dosyalari_oku(klasor: str | Path) -> dict[str, str]:
+    """The BPMN and DMN files of a folder, by file name."""
+    klasor = Path(klasor)
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(klasor.iterdir())
+            if p.suffix in (".bpmn", ".dmn")}
+
+
+def dosyalar_sha256(files: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def parser_olustur(files: dict[str, str]) -> SpiffBpmnParser:
+    """A parser loaded with the files, each parsed safely first and checked against the BPMN schema."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for name, text in sorted(files.items()):
+        root = guvenli_xml(text, name)
+        try:
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(root, filename=name)
+            else:
+                parser.add_bpmn_xml(root, filename=name)
+        except ValidationException as err:
+            raise SurecHatasi(f"{name}: {err}") from err
+    return parser
+
+
+def spec_olustur(files: dict[str, str], process_id: str = PROCESS_ID):
+    """(spec, subprocess_specs) of the process in these files."""
+    parser = parser_olustur(files)
+    try:
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except ValidationException as err:
+        raise SurecHatasi(str(err)) from err
+
+
+@lru_cache(maxsize=32)
+def _spec_cached(version_id: int, files_json: str, process_id: str):
+    return spec_olustur(json.loads(files_json), process_id)
+
+
+def surum_spec(version: ProcessVersion):
+    """The parsed spec of a version; versions are immutable, so it is cached per process."""
+    return _spec_cached(version.id, json.dumps(version.files, sort_keys=True), version.process_id)
+
+
+def surum_yukle(session: Session, files: dict[str, str], deployed_by: str,
+                process_id: str = PROCESS_ID) -> ProcessVersion:
+    """Deploy the files as the current version of the process; the same files twice give one version."""
+    sha = dosyalar_sha256(files)
+    version = session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_id == process_id, ProcessVersion.sha256 == sha)).first()
+    if version is None:
+        spec, subs = spec_olustur(files, process_id)
+        full = SERIALIZER.to_dict(BpmnWorkflow(spec, subs))
+        spec_json = json.dumps({k: full[k] for k in SPEC_KEYS})
+        version = ProcessVersion(process_id=process_id, sha256=sha, files=files, spec_json=spec_json,
+                                 deployed_by=deployed_by, deployed_at=utcnow())
+        session.add(version)
+        session.flush()
+    guncel_yap(session, version)
+    return version
+
+
+def guncel_yap(session: Session, version: ProcessVersion) -> None:
+    """Make this version the one new talepler start on (also how a roll-back is done)."""
+    session.execute(update(ProcessVersion).where(ProcessVersion.process_id == version.process_id,
+                                                 ProcessVersion.id != version.id).values(current=False))
+    version.current = True
+    session.flush()
+
+
+def guncel_surum(session: Session, process_id: str = PROCESS_ID) -> ProcessVersion:
+    version = session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_id == process_id, ProcessVersion.current.is_(True))).first()
+    if version is None:
+        raise SurecHatasi("Yüklü bir süreç sürümü yok; önce 'flask --app webapp surec yukle' çalıştırın.")
+    return version
+
+
+def surecleri_yukle(session: Session, klasor: str | Path, deployed_by: str = "sistem") -> ProcessVersion:
+    """Deploy processes/ when its files changed since the current version (idempotent)."""
+    return surum_yukle(session, dosyalari_oku(klasor), deployed_by)
+
+
+def surum_sayisi(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ProcessVersion))
