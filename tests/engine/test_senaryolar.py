@@ -233,3 +233,17 @@ def test_gecersiz_basvuru(database, motor, kayit, tur, aciklama, mesaj):
     assert mesaj in err.value.mesaj
     with database.session() as s:
         assert s.scalars(select(Talep)).first() is None
+
+
+def test_tutarlilik_denetimi(surucu, database):
+    from engine.tutarlilik import tutarlilik_denetle
+    s = surucu.baslat()
+    s.yonlendir(valilikler=["VALILIK-06"], belediyeler=["BELEDIYE-06-CANKAYA"])
+    Surucu(database, s.motor, s.kayit).baslat()
+    with database.session() as ses:
+        assert tutarlilik_denetle(ses) == (2, [])
+    with database.unit_of_work() as ses:  # an inbox row lost: the check must see it
+        ses.delete(ses.scalars(select(HumanTask).where(HumanTask.bpmn_id == "Task_UzerineAl")).one())
+    with database.session() as ses:
+        sayi, sorunlar = tutarlilik_denetle(ses)
+    assert sayi == 2 and len(sorunlar) == 1 and "gelen kutusu süreçle uyuşmuyor (eksik 1, fazla 0)" in sorunlar[0]
