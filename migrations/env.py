@@ -10,7 +10,7 @@ from logging.config import fileConfig
 from pathlib import Path
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import TypeDecorator, create_engine, pool
 
 from engine.models import Base
 
@@ -31,8 +31,16 @@ def _url() -> str:
     return f"sqlite:///{Path(__file__).resolve().parent.parent / 'instance' / 'mbs.db'}"
 
 
+def _render_item(kind, obj, _autogen_context):
+    # A custom column type (engine.models.UtcDateTime) is written as the type it stores, so revisions
+    # never import engine code that may change later.
+    if kind == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def _configure(**kw) -> None:
-    context.configure(target_metadata=target_metadata, compare_type=True, **kw)
+    context.configure(target_metadata=target_metadata, compare_type=True, render_item=_render_item, **kw)
 
 
 def run_migrations_offline() -> None:

@@ -45,7 +45,6 @@ def varsayilanlar(instance_path: str) -> dict:
         "PROCESSES_DIR": str(KOK / "processes"),
         "FORMS_DIR": str(KOK / "forms"),
         "UPLOAD_DIR": str(Path(instance_path) / "ekler"),
-        "TIMEZONE": "Europe/Istanbul",
         # Uploads larger than this get the Turkish 413 page.
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from webapp import ayarlar
 
@@ -43,6 +43,7 @@ def db_upgrade():
 # --- kurulum ------------------------------------------------------------------------------------------------
 
 @click.command("kurulum")
+@with_appcontext
 def kurulum():
     """Şema + kayıt verisi (+ geliştirmede demo verisi) + süreçler; tek işlemde, tekrar çalıştırılabilir."""
     from engine.kayit import seed_registry, seed_demo

@@ -19,11 +19,6 @@ BASLIKLAR = {
     "X-Frame-Options": "DENY",
 }
 
-DEMO_PAROLA = "demo1234"
-#: used only if engine.kayit is not importable (the list the foundation issue names)
-_YEDEK_DEMO_KULLANICILAR = ("migm", "analist", "valilik.ankara", "belediye.cankaya", "saglik.ankara",
-                            "kaymakamlik.polatli", "valilik.izmir", "belediye.konak")
-
 
 def basliklari_ekle(response: Response) -> Response:
     """after_request: add the headers a view has not set itself."""
@@ -32,41 +27,17 @@ def basliklari_ekle(response: Response) -> Response:
     return response
 
 
-def demo_kullanici_adlari() -> tuple[str, ...]:
-    try:
-        from engine.kayit import DEMO_KULLANICILAR
-    except ImportError:
-        return _YEDEK_DEMO_KULLANICILAR
-    # DEMO_KULLANICILAR may be names or (name, ...) records / dicts: take the names either way.
-    return tuple(_ad(k) for k in DEMO_KULLANICILAR)
-
-
-def _ad(kayit) -> str:
-    if isinstance(kayit, str):
-        return kayit
-    if isinstance(kayit, dict):
-        return kayit["kullanici_adi"]
-    return getattr(kayit, "kullanici_adi", None) or kayit[0]
-
-
 def demo_hesaplari(database: Database) -> list[str]:
-    """Demo accounts whose password still verifies as the demo password (none on an empty database)."""
+    """Demo accounts (engine.kayit.DEMO_KULLANICILAR) whose password still verifies as the demo password."""
+    from engine.kayit import DEMO_KULLANICILAR, DEMO_PAROLA
+    from engine.parola import parola_dogrula
     if not inspect(database.engine).has_table("kullanici"):
-        return []
-    from argon2 import PasswordHasher
-    from argon2.exceptions import InvalidHashError, VerificationError
-    hasher = PasswordHasher()
+        return []  # a new, unmigrated database has no accounts at all
+    adlar = [k["kullanici_adi"] for k in DEMO_KULLANICILAR]
     with database.session() as session:
         satirlar = session.execute(select(Kullanici.kullanici_adi, Kullanici.parola_hash)
-                                   .where(Kullanici.kullanici_adi.in_(demo_kullanici_adlari()))).all()
-    acik = []
-    for ad, parola_hash in satirlar:
-        try:
-            hasher.verify(parola_hash, DEMO_PAROLA)
-            acik.append(ad)
-        except (VerificationError, InvalidHashError):
-            pass
-    return acik
+                                   .where(Kullanici.kullanici_adi.in_(adlar))).all()
+    return [ad for ad, parola_hash in satirlar if parola_dogrula(parola_hash, DEMO_PAROLA)]
 
 
 def demo_verisini_denetle(app: Flask) -> None:

@@ -7,7 +7,7 @@ import pytest
 from flask import render_template_string
 
 from webapp import create_app
-from webapp.ayarlar import YapilandirmaHatasi
+from webapp.ayarlar import KOK, YapilandirmaHatasi, varsayilanlar
 from webapp.filtreler import tarih
 from webapp.guvenlik import CSP
 
@@ -169,3 +169,34 @@ def test_tarih_filtresi_sablonda(app):
     with app.app_context():
         metin = render_template_string("{{ an|tarih }}", an=datetime(2026, 1, 2, 21, 30, tzinfo=timezone.utc))
     assert metin == "03.01.2026 00:30"
+
+
+def test_ornek_yapilandirma_her_anahtari_anlatir(tmp_path):
+    ornek = KOK / "instance" / "config.sample.py"
+    metin = ornek.read_text(encoding="utf-8")
+    eksik = [anahtar for anahtar in varsayilanlar(str(tmp_path)) if anahtar not in metin]
+    assert not eksik, f"instance/config.sample.py bu anahtarları anlatmıyor: {eksik}"
+    from flask import Config
+    config = Config(str(tmp_path))
+    assert config.from_pyfile(str(ornek))
+    assert config["MBS_ENV"] == "development"
+
+
+def test_uretim_demo_hesabi_varken_baslamaz(web_database):
+    from sqlalchemy import update
+
+    from engine.models import Birim, Kullanici
+    from engine.parola import parola_hashle
+    with web_database.unit_of_work() as s:
+        birim = Birim(kod="MIGM", ad="MİGM", tur="MIGM", rol="MIGM")
+        s.add(birim)
+        s.flush()
+        s.add(Kullanici(kullanici_adi="migm", ad_soyad="MİGM", parola_hash=parola_hashle("demo1234"),
+                        birim_id=birim.id))
+    uretim = {"MBS_ENV": "production", "SECRET_KEY": "u" * 64, "DATABASE_URL": web_database.url}
+    with pytest.raises(YapilandirmaHatasi, match="migm"):
+        create_app(uretim)
+    with web_database.unit_of_work() as s:
+        s.execute(update(Kullanici).values(parola_hash=parola_hashle("cok-gizli-yeni-parola")))
+    app = create_app(uretim)
+    app.extensions["mbs_db"].dispose()
