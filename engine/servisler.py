@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.errors import GecersizVeri
-from engine.models import Birim, Ek, Hareket, MesajKutusu, Muhtar, NumaraSayaci, Talep, Yonlendirme
+from engine.mesaj.kuyruk import sms_kuyruga_al
+from engine.models import Birim, Ek, Hareket, Muhtar, NumaraSayaci, Talep, Yonlendirme
 
 ONCELIK_SIRASI = {"normal": 0, "yuksek": 1, "acil": 2}
 
@@ -75,11 +76,8 @@ def talep_muhtar_telefonu(session: Session, talep: Talep, simdi: datetime) -> st
 
 def sms_gonder(ctx: ServisBaglami, task, params: dict) -> dict:
     """Queue an SMS to the talep's muhtar; the sender delivers it after the commit."""
-    metin = str(params["metin"])
-    mesaj = MesajKutusu(kanal="sms", alici=talep_muhtar_telefonu(ctx.session, ctx.talep, ctx.simdi), metin=metin,
-                        talep_id=ctx.talep.id, olusturma=ctx.simdi, sonraki_deneme=ctx.simdi)
-    ctx.session.add(mesaj)
-    ctx.session.flush()
+    telefon = talep_muhtar_telefonu(ctx.session, ctx.talep, ctx.simdi)
+    mesaj = sms_kuyruga_al(ctx.session, telefon, str(params["metin"]), talep_id=ctx.talep.id)
     return {"mesaj_id": mesaj.id}
 
 
