@@ -304,6 +304,29 @@ class MesajKutusu(Base):
     gonderilme: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class OnayKodu(Base):
+    """One "Onay Kodu Gönder" request of the muhtar login: the SMS code's HMAC, never the code.
+
+    A row is written for every well-formed request, muhtar or not (``muhtar_id`` None, a code nobody
+    knows), so that checking a code behaves the same whoever asked: the page never reveals who is a muhtar.
+    """
+    __tablename__ = "onay_kodu"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: SHA-256 of the random token kept in the requesting browser's session
+    istek_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: HMAC of the TC kimlik no typed: a newer request for the same number supersedes this one
+    tc_anahtari: Mapped[str] = mapped_column(String(64), index=True)
+    #: None when the request matched no muhtar in office (no SMS was sent)
+    muhtar_id: Mapped[int | None] = mapped_column(ForeignKey("muhtar.id"), index=True)
+    #: HMAC-SHA256 of the code, keyed with the application's secret
+    kod_hash: Mapped[str] = mapped_column(String(64))
+    olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: the code is refused from this instant on
+    gecerlilik: Mapped[datetime] = mapped_column(UtcDateTime())
+    deneme_sayisi: Mapped[int] = mapped_column(Integer, default=0)
+    kullanildi: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class NumaraSayaci(Base):
     """Per-year counter behind talep numbers; its row lock serialises numbering."""
     __tablename__ = "numara_sayaci"

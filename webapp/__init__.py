@@ -49,3 +49,4 @@ def _register_blueprints(app: Flask) -> None:
     # --- add blueprints here, one line each, e.g.:
     # from webapp import muhtar; app.register_blueprint(muhtar.bp)
     # from webapp import kurum; app.register_blueprint(kurum.bp)
+    from webapp import muhtar; app.register_blueprint(muhtar.bp)  # noqa: E702
