@@ -74,3 +74,22 @@ EPOSTA_BACKEND = "gelistirme"
 # MESAJ_GERI_CEKILME_TAVAN_SN = 3600   # ... at most this
 # MESAJ_KIRA_SN = 300              # a claimed message is taken back after this many seconds
 # MESAJ_PARTI = 10                 # messages claimed per transaction
+# After a commit that queued messages, the web process starts delivering them at once in a background
+# thread; with a separate `mesaj gonder --dongu` process you may turn that off.
+#   Muhtar screens: MESAJ_ARKA_PLANDA_TESLIM = True (default: on, off under TESTING)
+#   Kurum screens:  MESAJ_TESLIM = "arka_plan" (default) | "senkron" (in the request; tests) | "kapali"
+# MESAJ_ARKA_PLANDA_TESLIM = True
+# MESAJ_TESLIM = "arka_plan"
+
+# --- Muhtar login (webapp/muhtar) -----------------------------------------------------------------------------
+# How long the SMS onay kodu stays valid, seconds.
+# MUHTAR_ONAY_KODU_SURESI_SN = 180
+# Every login answer takes at least this long, seconds (a fast "no such muhtar" must not leak who is one).
+# MUHTAR_GIRIS_ASGARI_SN = 0.3
+
+# --- Kurum login (webapp/kurum) -------------------------------------------------------------------------------
+# Flask-Limiter limits on the login form: per IP address and per username.
+# KURUM_GIRIS_IP_SINIRI = "30 per minute;300 per hour"
+# KURUM_GIRIS_KULLANICI_SINIRI = "10 per 15 minutes"
+# Absolute session limit in hours, whatever the activity.
+# KURUM_OTURUM_AZAMI_SAAT = 10
