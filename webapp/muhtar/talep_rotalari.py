@@ -116,6 +116,18 @@ def talep_detayi(anahtar):
         ek_indirilebilir=_ek_indirilebilir())
 
 
+@bp.get("/talepler/<anahtar>/ekler/<int:ek_id>")
+@muhtar_gerekli
+def ek_indir(anahtar, ek_id):
+    """A file a unit shared with the muhtar, from the attachment storage (``webapp.ekler``)."""
+    talep = _talep_veya_404(anahtar)
+    ek = talepler.ek_bul(get_session(), talep, ek_id)
+    if ek is None or not _ek_indirilebilir():
+        abort(404)
+    from webapp.ekler import ek_yaniti
+    return ek_yaniti(ek)
+
+
 def _talep_veya_404(anahtar: str) -> Talep:
     talep = talepler.talep_bul(get_session(), current_user.muhtarlik_id, anahtar)
     if talep is None:
@@ -124,9 +136,9 @@ def _talep_veya_404(anahtar: str) -> Talep:
 
 
 def _ek_indirilebilir() -> bool:
-    """Downloads need the attachment storage (engine.depo)."""
+    """Downloads need the attachment storage (``webapp.ekler`` over ``engine.depo``)."""
     try:
-        import engine.depo  # noqa: F401
+        import webapp.ekler  # noqa: F401
     except ImportError:
         return False
     return True

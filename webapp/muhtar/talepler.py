@@ -132,9 +132,9 @@ def hareketler(session: Session, talep: Talep, muhtarlik_adi: str) -> list[Harek
 
 def ekler(session: Session, talep: Talep) -> list[tuple[Ek, str | None]]:
     """The attachments the units chose to show the muhtar, with the unit's name."""
-    return list(session.execute(
+    return [(ek, birim_adi) for ek, birim_adi in session.execute(
         select(Ek, Birim.ad).outerjoin(Birim, Ek.birim_id == Birim.id)
-        .where(Ek.talep_id == talep.id, Ek.muhtar_gorur.is_(True)).order_by(Ek.olusturma, Ek.id)).tuples())
+        .where(Ek.talep_id == talep.id, Ek.muhtar_gorur.is_(True)).order_by(Ek.olusturma, Ek.id))]
 
 
 def ek_bul(session: Session, talep: Talep, ek_id: int) -> Ek | None:
