@@ -46,6 +46,7 @@ def _register_blueprints(app: Flask) -> None:
     one line below."""
     from webapp import public
     app.register_blueprint(public.bp)
+    from webapp import kurum; app.register_blueprint(kurum.bp)  # noqa: E702
     # --- add blueprints here, one line each, e.g.:
     # from webapp import muhtar; app.register_blueprint(muhtar.bp)
     # from webapp import kurum; app.register_blueprint(kurum.bp)

@@ -1,0 +1,106 @@
+"""Done means (issue 4), through the web pages only: MİGM routes a talep to a Valilik and a Belediye, the
+Valilik forwards to two sub-units, everyone closes their part with an attachment, MİGM closes the process;
+the muhtar's SMS is in the outbox, the units' task e-mails and the muhtar's copy reach a local SMTP server."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.models import Ek, Hareket, MesajKutusu, Talep, Yonlendirme
+from webapp.kurum import hesap  # noqa: F401
+
+from .kurum_yardim import (_hizli_hash_yukseltilmez, alt_yonlendirme_verisi, bildirimler, dosya,  # noqa: F401
+                           gorev_gonder, kurum_ortami_kur, metin, ornek_docx, ornek_pdf, ornek_png, ornek_xlsx,
+                           oturumlu, smtp, smtp_ayarlari, talep_sayfasi, yonlendirme_verisi)
+
+
+def test_tam_surec_web_uzerinden(make_app, web_database, smtp):
+    k = kurum_ortami_kur(make_app, web_database, **smtp_ayarlari(smtp))
+    talep_id = k.talep_ac()
+    migm, valilik, belediye = oturumlu(k, "MIGM"), oturumlu(k, "VALILIK-06"), oturumlu(k, "BELEDIYE-06-CANKAYA")
+    saglik, meb = oturumlu(k, "SAGLIK-06"), oturumlu(k, "MEB-06")
+
+    # MİGM: the talep is in the inbox; the Yönlendir form offers units of the talep's il first
+    with k.db.session() as s:
+        numara = s.get(Talep, talep_id).numara
+    assert numara in metin(migm.get("/kurum/gelen-kutusu"))
+    sayfa = metin(talep_sayfasi(migm, talep_id))
+    assert "SEÇİLEN BİRİMLERE YÖNLENDİR" in sayfa and "Ankara Valiliği" in sayfa and "Çankaya Belediyesi" in sayfa
+    assert "Ayşe Yılmaz" in sayfa and "Akpınar Mah" in sayfa and "+905321234512" in sayfa  # working on it
+    yanit = gorev_gonder(k, migm, talep_id, "MIGM",
+                         yonlendirme_verisi(k, ["VALILIK-06"], ["BELEDIYE-06-CANKAYA"], oncelik="yuksek"))
+    assert yanit.status_code == 200 and "Talep işlendi." in bildirimler(metin(yanit))
+    assert k.acik_gorevler(talep_id) == [("Task_BelediyeTamamla", "BELEDIYE-06-CANKAYA"),
+                                         ("Task_UzerineAl", "VALILIK-06")]
+
+    # Valilik: sees MİGM's note to it, forwards to two sub-units
+    sayfa = metin(talep_sayfasi(valilik, talep_id))
+    assert "VALILIK-06 için MİGM notu" in sayfa and "BELEDIYE-06-CANKAYA için MİGM notu" not in sayfa
+    assert "ÜZERİME AL" in sayfa and "Ankara İl Sağlık Müdürlüğü" in sayfa and "İzmir İl Sağlık" not in sayfa
+    gorev_gonder(k, valilik, talep_id, "VALILIK-06", alt_yonlendirme_verisi(k, ["SAGLIK-06", "MEB-06"]))
+    sayfa = metin(talep_sayfasi(valilik, talep_id))
+    assert "Alt birimler" in sayfa and "Ankara İl Milli Eğitim Müdürlüğü" in sayfa
+    assert '<button type="button" disabled>İŞLEMİ TAMAMLA</button>' in sayfa  # sub-units not done yet
+
+    # Belediye closes with a PNG; the Valilik then sees the Belediye's closing note
+    gorev_gonder(k, belediye, talep_id, "BELEDIYE-06-CANKAYA", {
+        "islem_notu": "Lambalar değiştirildi.", "muhtara_acik": "1",
+        "ekler": [dosya(ornek_png(), "foto.png", "image/png")]})
+    assert "Lambalar değiştirildi." in metin(talep_sayfasi(valilik, talep_id))
+
+    # the sub-units close with a PDF and a DOCX
+    gorev_gonder(k, saglik, talep_id, "SAGLIK-06", {
+        "islem_notu": "Sağlık taraması yapıldı.", "ekler": [dosya(ornek_pdf(), "rapor.pdf", "application/pdf")]})
+    sayfa = metin(talep_sayfasi(valilik, talep_id))
+    assert "Sağlık taraması yapıldı." in sayfa and "rapor.pdf" in sayfa and "disabled" in sayfa
+    gorev_gonder(k, meb, talep_id, "MEB-06", {
+        "islem_notu": "Okul ziyaret edildi.", "ekler": [dosya(ornek_docx(), "tutanak.docx")]})
+
+    # now the Valilik's own İŞLEMİ TAMAMLA is there; it closes with an XLSX
+    sayfa = metin(talep_sayfasi(valilik, talep_id))
+    assert "İŞLEMİ TAMAMLA</button>" in sayfa and "disabled" not in sayfa
+    yanit = gorev_gonder(k, valilik, talep_id, "VALILIK-06", {
+        "islem_notu": "Alt birimler gereğini yaptı.", "muhtara_acik": "1",
+        "ekler": [dosya(ornek_xlsx(), "ozet.xlsx")]})
+    assert "İşlem tamamlandı." in bildirimler(metin(yanit))
+
+    # MİGM: the Süreci tamamla page shows every unit's and sub-unit's notes and attachments
+    sayfa = metin(talep_sayfasi(migm, talep_id))
+    for parca in ("Lambalar değiştirildi.", "Sağlık taraması yapıldı.", "Okul ziyaret edildi.",
+                  "Alt birimler gereğini yaptı.", "foto.png", "rapor.pdf", "tutanak.docx", "ozet.xlsx",
+                  "SÜRECİ TAMAMLA"):
+        assert parca in sayfa, parca
+    # without the confirmation box nothing happens
+    yanit = gorev_gonder(k, migm, talep_id, "MIGM", {"nihai_cevap": "Talebiniz karşılanmıştır."})
+    assert yanit.status_code == 422 and "bu kutuyu işaretlemelisiniz" in metin(yanit)
+    yanit = gorev_gonder(k, migm, talep_id, "MIGM", {"nihai_cevap": "Talebiniz karşılanmıştır.",
+                                                      "tamamlama_onayi": "1"})
+    assert "Süreç tamamlandı; muhtara SMS gönderilecek." in bildirimler(metin(yanit))
+    assert k.acik_gorevler(talep_id) == []
+
+    with k.db.session() as s:
+        talep = s.get(Talep, talep_id)
+        assert talep.durum == "sonuclanan" and talep.nihai_cevap == "Talebiniz karşılanmıştır."
+        parcalar = list(s.scalars(select(Yonlendirme).where(Yonlendirme.talep_id == talep_id)))
+        assert len(parcalar) == 4 and all(p.durum == "tamamlandi" for p in parcalar)
+        ekler = {e.dosya_adi: e for e in s.scalars(select(Ek).where(Ek.talep_id == talep_id))}
+        assert set(ekler) == {"foto.png", "rapor.pdf", "tutanak.docx", "ozet.xlsx"}
+        assert ekler["foto.png"].muhtar_gorur and not ekler["rapor.pdf"].muhtar_gorur
+        assert ekler["tutanak.docx"].icerik_turu.endswith("wordprocessingml.document")
+        sms = list(s.scalars(select(MesajKutusu).where(MesajKutusu.talep_id == talep_id,
+                                                       MesajKutusu.kanal == "sms").order_by(MesajKutusu.id)))
+        assert [m.alici for m in sms] == ["+905321234512", "+905321234512"]
+        assert "sonuçlanmıştır" in sms[-1].metin and talep.numara in sms[-1].metin
+        assert "surec_tamamlandi" in s.scalars(select(Hareket.islem).where(Hareket.talep_id == talep_id)).all()
+        epostalar = list(s.scalars(select(MesajKutusu).where(MesajKutusu.kanal == "eposta")))
+        assert epostalar and all(m.durum == "gonderildi" for m in epostalar)
+
+    # e-mail: each unit whose task arrived, and the muhtar's institutional address with the final answer
+    alicilar = smtp.alicilar()
+    for ad in ("valilik-06", "belediye-06-cankaya", "saglik-06", "meb-06", "migm"):
+        assert f"{ad}@kurum.example.gov.tr" in alicilar, ad
+    muhtara = [i for i in smtp.iletiler if "akpinar.muhtarligi@muhtar.example.gov.tr" in i[0]]
+    assert len(muhtara) == 1 and "Talebiniz karşılanmıştır." in muhtara[0][2]
+
+    # the closed talep is in MİGM's Tamamlanan and no longer in its inbox
+    assert talep.numara in metin(migm.get("/kurum/tamamlanan"))
+    assert talep.numara not in metin(migm.get("/kurum/gelen-kutusu"))

@@ -1,0 +1,113 @@
+"""Yönetim: MİGM administrators create, deactivate, reactivate and unlock the users of any unit.
+
+The CLI does the same for set-up (``flask --app webapp kullanici olustur``); both go through
+``engine.kayit.kullanici_olustur``.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.errors import GecersizVeri
+from engine.kayit import YETKILER, kullanici_olustur
+from engine.models import Birim, Kullanici
+from webapp.db import get_session
+from webapp.kurum import bp, listeler
+from webapp.kurum.ortak import aktif_birim, yonetici_gerekli
+
+SAYFA = 50
+BIRIM_ARAMA_SINIRI = 30
+_EPOSTA_EN_COK = 254
+
+
+def _kalip(metin: str) -> str:
+    return "%" + metin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def kullanicilar_listesi(session: Session, ara: str, sonra: int | None) -> tuple[list, int | None]:
+    """Users with their unit, by id; ``ara`` matches user name, name or unit code/name. Keyset by id."""
+    sorgu = select(Kullanici, Birim).join(Birim, Birim.id == Kullanici.birim_id).order_by(Kullanici.id)
+    if ara:
+        k = _kalip(ara)
+        sorgu = sorgu.where(or_(Kullanici.kullanici_adi.ilike(k, escape="\\"), Kullanici.ad_soyad.ilike(k, escape="\\"),
+                                Birim.kod.ilike(k, escape="\\"), Birim.ad.ilike(k, escape="\\")))
+    if sonra:
+        sorgu = sorgu.where(Kullanici.id > sonra)
+    satirlar = session.execute(sorgu.limit(SAYFA + 1)).all()
+    sonraki = satirlar[SAYFA - 1][0].id if len(satirlar) > SAYFA else None
+    return satirlar[:SAYFA], sonraki
+
+
+def birim_ara(session: Session, metin: str) -> list[Birim]:
+    if not metin:
+        return []
+    k = _kalip(metin)
+    return list(session.scalars(select(Birim).where(or_(Birim.kod.ilike(k, escape="\\"), Birim.ad.ilike(k, escape="\\")))
+                                .order_by(Birim.kod).limit(BIRIM_ARAMA_SINIRI)))
+
+
+def kullanici_ekle(session: Session, form) -> Kullanici:
+    """Create a user from the Yönetim form; raises GecersizVeri (Turkish) for anything wrong."""
+    if form.get("parola", "") != form.get("parola_tekrar", ""):
+        raise GecersizVeri("Parola ile tekrarı aynı değil.")
+    eposta = (form.get("eposta") or "").strip()
+    if eposta and ("@" not in eposta or len(eposta) > _EPOSTA_EN_COK or any(c.isspace() for c in eposta)):
+        raise GecersizVeri("E-posta adresi geçersiz.")
+    yetkiler = " ".join(y for y in form.getlist("yetkiler") if y in YETKILER)
+    kullanici = kullanici_olustur(session, form.get("kullanici_adi", ""), form.get("parola", ""),
+                                  (form.get("birim_kod") or "").strip().upper(), form.get("ad_soyad", ""), yetkiler)
+    kullanici.eposta = eposta or None
+    session.flush()
+    return kullanici
+
+
+@bp.get("/yonetim/kullanicilar")
+@yonetici_gerekli
+def kullanicilar():
+    db = get_session()
+    ara = (request.args.get("ara") or "").strip()[:100]
+    sonra = request.args.get("sonra", "")
+    satirlar, sonraki = kullanicilar_listesi(db, ara, int(sonra) if sonra.isdigit() else None)
+    birim_metni = (request.args.get("birim_ara") or "").strip()[:100]
+    return render_template("kurum/yonetim.html", sekme="yonetim", satirlar=satirlar, sonraki=sonraki, ara=ara,
+                           birim_metni=birim_metni, birimler=birim_ara(db, birim_metni), yetkiler=sorted(YETKILER),
+                           sayilar=listeler.sekme_sayilari(db, aktif_birim()),
+                           toplam=db.scalar(select(func.count()).select_from(Kullanici)))
+
+
+@bp.post("/yonetim/kullanicilar")
+@yonetici_gerekli
+def kullanici_olustur_view():
+    db = get_session()
+    try:
+        kullanici = kullanici_ekle(db, request.form)
+    except GecersizVeri as hata:
+        db.rollback()
+        flash(hata.mesaj, "hata")
+        return redirect(url_for("kurum.kullanicilar"), 303)
+    db.commit()
+    flash(f"“{kullanici.kullanici_adi}” kullanıcısı oluşturuldu.", "basari")
+    return redirect(url_for("kurum.kullanicilar", ara=kullanici.kullanici_adi), 303)
+
+
+@bp.post("/yonetim/kullanicilar/<int:kullanici_id>/<islem>")
+@yonetici_gerekli
+def kullanici_islem(kullanici_id: int, islem: str):
+    """pasif (deactivate), aktif (reactivate), kilit-ac (clear the lock-out)."""
+    db = get_session()
+    kullanici = db.get(Kullanici, kullanici_id)
+    if kullanici is None or islem not in ("pasif", "aktif", "kilit-ac"):
+        abort(404)
+    if islem == "pasif" and kullanici.id == current_user.kayit.id:
+        flash("Kendi hesabınızı pasifleştiremezsiniz.", "hata")
+        return redirect(url_for("kurum.kullanicilar"), 303)
+    if islem == "kilit-ac":
+        kullanici.basarisiz_giris, kullanici.kilitli_bitis = 0, None
+    else:
+        kullanici.aktif = islem == "aktif"
+    db.commit()
+    flash(f"“{kullanici.kullanici_adi}”: {'pasifleştirildi' if islem == 'pasif' else 'etkinleştirildi' if islem == 'aktif' else 'kilidi açıldı'}.",
+          "basari")
+    return redirect(url_for("kurum.kullanicilar", ara=request.form.get("ara") or None), 303)
