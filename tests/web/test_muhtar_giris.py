@@ -409,3 +409,29 @@ def test_her_alanin_gorunur_etiketi_var(dogrulamali, web_database):
     assert etiketsiz_alanlar(istemci.get("/muhtar/giris/onay").get_data(as_text=True)) == []
     kod_gir(istemci, son_kod(web_database))
     assert etiketsiz_alanlar(istemci.get("/muhtar/basvuru").get_data(as_text=True)) == []
+
+
+def test_ayni_kod_ayni_anda_iki_kez_girilemez(uygulama, web_database):
+    """Two tabs (one session) send the right code at the same instant: one login, one "already used"."""
+    import threading
+    a, b = uygulama.test_client(), uygulama.test_client()
+    kod_iste(a)
+    kod = son_kod(web_database)
+    with a.session_transaction() as s:
+        oturum = dict(s)
+    with b.session_transaction() as s:
+        s.update(oturum)
+    tokenler = [csrf_token(c.get("/muhtar/giris/onay").get_data(as_text=True)) for c in (a, b)]
+    engel, sonuclar = threading.Barrier(2), []
+
+    def gir(istemci, token):
+        engel.wait()
+        sonuclar.append(istemci.post("/muhtar/giris/onay", data={"csrf_token": token, "onay_kodu": kod})
+                        .headers["Location"])
+
+    iplikler = [threading.Thread(target=gir, args=(c, t)) for c, t in zip((a, b), tokenler)]
+    for t in iplikler:
+        t.start()
+    for t in iplikler:
+        t.join(30)
+    assert sorted(s.rsplit("/", 1)[1] for s in sonuclar) == ["basvuru", "giris"]

@@ -8,10 +8,12 @@ replay a solved captcha. ``CAPTCHA_ENABLED`` False (``MBS_CAPTCHA_ENABLED=0``) t
 """
 from __future__ import annotations
 
+import functools
 import hmac
 import io
 import secrets
 import time
+from pathlib import Path
 
 from flask import current_app, session
 
@@ -19,6 +21,8 @@ from webapp.muhtar.giris import anahtar
 
 #: digits only: the audio alternative has a voice for each digit
 UZUNLUK = 5
+#: Turkish digit voices (made by sesler/olustur.py with eSpeak NG)
+SES_KLASORU = Path(__file__).resolve().parent / "sesler"
 #: seconds a captcha may be answered after it was first shown
 SURE = 10 * 60
 _OTURUM_ANAHTARI = "muhtar_dogrulama"
@@ -56,9 +60,15 @@ def resim(nonce: str) -> bytes:
 
 
 def ses(nonce: str) -> bytes:
-    """A WAV file reading the digits out (the captcha package's voice, in English)."""
+    """A WAV file reading the digits out in Turkish, over noise."""
+    return bytes(_ses_uretici().generate(cevap(nonce)))
+
+
+@functools.lru_cache(maxsize=1)
+def _ses_uretici():
+    # One per process: it keeps the voices in memory once loaded (it only reads them).
     from captcha.audio import AudioCaptcha
-    return bytes(AudioCaptcha().generate(cevap(nonce)))
+    return AudioCaptcha(voicedir=str(SES_KLASORU))
 
 
 def dogrula(girilen: str | None) -> bool:
