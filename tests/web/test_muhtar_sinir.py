@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.kimlik import tc_kimlik_uret
-from tests.web.muhtar_ortak import (AYSE_TC, YABANCI_TC, istemci, kayit, kod_gir, kod_iste, sms_sayisi,  # noqa: F401
+from tests.web.muhtar_ortak import (YABANCI_TC, istemci, kayit, kod_gir, kod_iste, sms_sayisi,  # noqa: F401
                                     son_kod, uygulama)
 
 
@@ -98,3 +98,13 @@ def test_dogrulama_resmi_sinirli(make_app, kayit):
         assert istemci.get("/muhtar/dogrulama-kodu/resim").status_code == 200
     yanit = istemci.get("/muhtar/dogrulama-kodu/resim")
     assert yanit.status_code == 429 and "Doğrulama kodu kısa sürede çok fazla kez istendi." in yanit.get_data(True)
+
+
+def test_yeni_dogrulama_kodu_ip_sinirini_tuketmez(make_app, kayit):
+    app = make_app(MUHTAR_GIRIS_ASGARI_SN=0, RATELIMIT_ENABLED=True, MUHTAR_SINIR_KOD_GONDER_IP="2 per hour")
+    istemci = app.test_client()
+    for _ in range(4):
+        assert kod_iste(istemci, ip="10.4.0.1", islem="yenile").status_code == 200
+    assert kod_iste(istemci, ip="10.4.0.1").status_code == 302
+    assert kod_iste(istemci, ip="10.4.0.1").status_code == 302
+    assert kod_iste(istemci, ip="10.4.0.1").status_code == 429
