@@ -19,6 +19,7 @@ from engine.runtime import Motor
 from engine.servisler import Actor
 from formlib import Alan, DosyaHatasi, FormTanimi, form_yukle
 from webapp.ekler import yukleme_al
+from webapp.kurum.arama import icerir
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +88,7 @@ def birim_secici(session: Session, birim: Birim, alan: Alan, secili: list[dict],
     if il and il_filtresi:
         sorgu = sorgu.where(Birim.il_kod == il)
     if ara:
-        kalip = "%" + ara.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sorgu = sorgu.where(Birim.ad.ilike(kalip, escape="\\"))
+        sorgu = sorgu.where(icerir(Birim.ad, ara))
     adaylar = session.execute(sorgu.order_by(Birim.il_kod, Birim.tur, Birim.ad).limit(ADAY_SINIRI + 1)).all()
     return BirimSecici(
         secili=[(adlar[o["birim_id"]][0], adlar[o["birim_id"]][1], o) for o in secili if o["birim_id"] in adlar],

@@ -21,6 +21,7 @@ from sqlalchemy import Integer, Select, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.models import Birim, HumanTask, Il, Ilce, Muhtarlik, Talep, UtcDateTime
+from webapp.kurum.arama import icerir
 from webapp.kurum.erisim import gorunur_talep_kosulu
 
 SAYFA_BOYU = 25
@@ -109,8 +110,7 @@ def _arama(metin: str):
     if _NUMARA.fullmatch(metin):
         yil, sira = metin.split("-")
         return Talep.numara == f"{yil}-{int(sira):06d}"
-    kalip = "%" + metin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(Talep.aciklama.ilike(kalip, escape="\\"), Talep.numara.like(kalip, escape="\\"))
+    return or_(icerir(Talep.aciklama, metin), icerir(Talep.numara, metin))
 
 
 # --- keyset pagination ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The CLI does the same for set-up (``flask --app webapp kullanici olustur``); bot
 """
 from __future__ import annotations
 
+import click
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -15,6 +16,7 @@ from engine.kayit import YETKILER, kullanici_olustur
 from engine.models import Birim, Kullanici
 from webapp.db import get_session
 from webapp.kurum import bp, listeler
+from webapp.kurum.arama import icerir
 from webapp.kurum.ortak import aktif_birim, yonetici_gerekli
 
 SAYFA = 50
@@ -22,17 +24,12 @@ BIRIM_ARAMA_SINIRI = 30
 _EPOSTA_EN_COK = 254
 
 
-def _kalip(metin: str) -> str:
-    return "%" + metin.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def kullanicilar_listesi(session: Session, ara: str, sonra: int | None) -> tuple[list, int | None]:
     """Users with their unit, by id; ``ara`` matches user name, name or unit code/name. Keyset by id."""
     sorgu = select(Kullanici, Birim).join(Birim, Birim.id == Kullanici.birim_id).order_by(Kullanici.id)
     if ara:
-        k = _kalip(ara)
-        sorgu = sorgu.where(or_(Kullanici.kullanici_adi.ilike(k, escape="\\"), Kullanici.ad_soyad.ilike(k, escape="\\"),
-                                Birim.kod.ilike(k, escape="\\"), Birim.ad.ilike(k, escape="\\")))
+        sorgu = sorgu.where(or_(icerir(Kullanici.kullanici_adi, ara), icerir(Kullanici.ad_soyad, ara),
+                                icerir(Birim.kod, ara), icerir(Birim.ad, ara)))
     if sonra:
         sorgu = sorgu.where(Kullanici.id > sonra)
     satirlar = session.execute(sorgu.limit(SAYFA + 1)).all()
@@ -43,8 +40,7 @@ def kullanicilar_listesi(session: Session, ara: str, sonra: int | None) -> tuple
 def birim_ara(session: Session, metin: str) -> list[Birim]:
     if not metin:
         return []
-    k = _kalip(metin)
-    return list(session.scalars(select(Birim).where(or_(Birim.kod.ilike(k, escape="\\"), Birim.ad.ilike(k, escape="\\")))
+    return list(session.scalars(select(Birim).where(or_(icerir(Birim.kod, metin), icerir(Birim.ad, metin)))
                                 .order_by(Birim.kod).limit(BIRIM_ARAMA_SINIRI)))
 
 
@@ -111,3 +107,42 @@ def kullanici_islem(kullanici_id: int, islem: str):
     flash(f"“{kullanici.kullanici_adi}”: {'pasifleştirildi' if islem == 'pasif' else 'etkinleştirildi' if islem == 'aktif' else 'kilidi açıldı'}.",
           "basari")
     return redirect(url_for("kurum.kullanicilar", ara=request.form.get("ara") or None), 303)
+
+
+# --- the same from the command line (set-up, no MİGM administrator yet): flask --app webapp kurum ... -------
+
+bp.cli.short_help = "Kurum kullanıcı hesapları (pasifleştir, etkinleştir, kilit aç)."
+
+
+def _cli_islem(kullanici_adi: str, islem: str) -> None:
+    from webapp.db import get_database
+    with get_database().unit_of_work() as s:
+        kullanici = s.scalars(select(Kullanici).where(Kullanici.kullanici_adi == kullanici_adi)).first()
+        if kullanici is None:
+            raise click.ClickException(f"“{kullanici_adi}” kullanıcısı bulunamadı.")
+        if islem == "kilit-ac":
+            kullanici.basarisiz_giris, kullanici.kilitli_bitis = 0, None
+        else:
+            kullanici.aktif = islem == "aktif"
+    click.echo(f"{kullanici_adi}: {islem} tamam.")
+
+
+@bp.cli.command("pasiflestir")
+@click.argument("kullanici_adi")
+def cli_pasiflestir(kullanici_adi):
+    """Kullanıcıyı pasifleştirir (oturumu da biter)."""
+    _cli_islem(kullanici_adi, "pasif")
+
+
+@bp.cli.command("etkinlestir")
+@click.argument("kullanici_adi")
+def cli_etkinlestir(kullanici_adi):
+    """Pasif kullanıcıyı yeniden etkinleştirir."""
+    _cli_islem(kullanici_adi, "aktif")
+
+
+@bp.cli.command("kilit-ac")
+@click.argument("kullanici_adi")
+def cli_kilit_ac(kullanici_adi):
+    """Hatalı girişler nedeniyle kilitlenen hesabın kilidini açar."""
+    _cli_islem(kullanici_adi, "kilit-ac")
