@@ -6,6 +6,7 @@ Configuration order: defaults -> instance/config.py -> MBS_* environment variabl
 """
 from __future__ import annotations
 
+import importlib
 import os
 
 from flask import Flask
@@ -41,13 +42,15 @@ def _init_extensions(app: Flask) -> None:
     filtreler.init_app(app)
 
 
+#: THE list of blueprints: each module defines ``bp``. A new feature adds one line here.
+BLUEPRINTS = (
+    "webapp.public",
+    "webapp.muhtar",
+    "webapp.kurum",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    """THE list of blueprints. To add a feature: create webapp/<feature>/ with a ``bp`` Blueprint and add
-    one line below."""
-    from webapp import public
-    app.register_blueprint(public.bp)
-    from webapp import kurum; app.register_blueprint(kurum.bp)  # noqa: E702
-    # --- add blueprints here, one line each, e.g.:
-    # from webapp import muhtar; app.register_blueprint(muhtar.bp)
-    # from webapp import kurum; app.register_blueprint(kurum.bp)
-    from webapp import muhtar; app.register_blueprint(muhtar.bp)  # noqa: E702
+    """Register every blueprint named in ``BLUEPRINTS``, in order."""
+    for modul in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(modul).bp)
