@@ -166,6 +166,8 @@ class Talep(Base):
     __table_args__ = (
         Index("ix_talep_muhtarlik_durum", "muhtarlik_id", "durum", "olusturma"),
         Index("ix_talep_durum_olusturma", "durum", "olusturma"),
+        #: MİGM's Görünümler: every talep newest first, keyset on (olusturma, id)
+        Index("ix_talep_olusturma", "olusturma", "id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     #: human-readable, "2026-000123"; set by the process's first service task
@@ -223,6 +225,8 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_inbox", "birim_id", "durum", "created_at"),
         Index("ix_human_task_rol_inbox", "rol", "durum", "created_at"),
+        #: a unit's Tamamlanan list, latest completion first
+        Index("ix_human_task_tamamlanan", "birim_id", "durum", "completed_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_uuid: Mapped[str] = mapped_column(String(36), unique=True)

@@ -80,6 +80,13 @@ def test_sayfalama_ve_sekme_sayilari(liste):
     assert _numaralar(metin(migm.get(_sonraki(html)))) == ikinci
 
 
+def test_buyuk_sayilar_sinirli_sayilir(liste, monkeypatch):
+    from webapp.kurum import listeler
+    monkeypatch.setattr(listeler, "SAYI_SINIRI", 10)
+    html = metin(oturumlu(liste[0], "MIGM").get("/kurum/gorunumler"))
+    assert '<span class="sayi">10+</span>' in html and '<span class="sayi">6</span>' in html
+
+
 def test_eskiden_yeniye_ve_oncelik(liste):
     k, numaralar = liste
     migm = oturumlu(k, "MIGM")

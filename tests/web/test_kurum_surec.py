@@ -3,13 +3,17 @@ Valilik forwards to two sub-units, everyone closes their part with an attachment
 the muhtar's SMS is in the outbox, the units' task e-mails and the muhtar's copy reach a local SMTP server."""
 from __future__ import annotations
 
+import re
+
+import pytest
 from sqlalchemy import select
 
-from engine.models import Ek, Hareket, MesajKutusu, Talep, Yonlendirme
+from engine.models import Birim, Ek, Hareket, MesajKutusu, Talep, Yonlendirme
 from webapp.kurum import hesap  # noqa: F401
 
+from .conftest import csrf_token
 from .kurum_yardim import (_hizli_hash_yukseltilmez, alt_yonlendirme_verisi, bildirimler, dosya,  # noqa: F401
-                           gorev_gonder, kurum_ortami_kur, metin, ornek_docx, ornek_pdf, ornek_png, ornek_xlsx,
+                           giris_yap, gorev_gonder, kurum_ortami_kur, metin, ornek_docx, ornek_pdf, ornek_png, ornek_xlsx,
                            oturumlu, smtp, smtp_ayarlari, talep_sayfasi, yonlendirme_verisi)
 
 
@@ -104,3 +108,74 @@ def test_tam_surec_web_uzerinden(make_app, web_database, smtp):
     # the closed talep is in MİGM's Tamamlanan and no longer in its inbox
     assert talep.numara in metin(migm.get("/kurum/tamamlanan"))
     assert talep.numara not in metin(migm.get("/kurum/gelen-kutusu"))
+
+
+@pytest.mark.slow
+def test_tam_surec_demo_verisiyle(make_app, web_database, monkeypatch):
+    """The same, on the real registry (81 il, 2,868 units) with the demo users and their password."""
+    from pathlib import Path
+
+    from engine.kayit import DEMO_PAROLA, seed_demo, seed_registry
+    from engine.models import Muhtar
+    from engine.runtime import Motor
+    from engine.surecler import surecleri_yukle
+    with web_database.unit_of_work() as s:
+        seed_registry(s)
+        seed_demo(s)
+        surecleri_yukle(s, Path(__file__).resolve().parents[2] / "processes", deployed_by="test")
+        muhtar_id = s.scalars(select(Muhtar.id).where(Muhtar.ad_soyad == "Ayşe Yılmaz")).one()
+        birim = {b.kod: b.id for b in s.scalars(select(Birim))}
+    app = make_app(MESAJ_TESLIM="kapali")
+    with web_database.unit_of_work() as s:
+        talep_id = Motor().talep_baslat(s, muhtar_id=muhtar_id, tur="istek",
+                                        aciklama="Okulumuzun önündeki yola yaya geçidi istiyoruz.").id
+
+    def gir(ad):
+        client = app.test_client()
+        assert giris_yap(client, ad, DEMO_PAROLA).status_code == 302
+        return client
+
+    def gonder(client, veri):
+        html = metin(client.get(f"/kurum/talep/{talep_id}"))
+        uuid = re.search(r'action="/kurum/gorev/([0-9a-f-]{36})"', html).group(1)
+        yanit = client.post(f"/kurum/gorev/{uuid}", data={"csrf_token": csrf_token(html), **veri},
+                            follow_redirects=True)
+        assert yanit.status_code == 200, metin(yanit)[:2000]
+        return yanit
+
+    migm = gir("migm")
+    sayfa = metin(migm.get(f"/kurum/talep/{talep_id}"))
+    assert "Ankara Büyükşehir Belediyesi" in sayfa and "Polatlı Belediyesi" in sayfa  # the talep's il first
+    yanit = gorev_gonder_listele(migm, talep_id, {"belediye_yonlendirmeleri.il": "", "belediye_yonlendirmeleri.ara": "konak"})
+    assert "Konak Belediyesi" in yanit
+    v, b = birim["VALILIK-06"], birim["BELEDIYE-06-CANKAYA"]
+    gonder(migm, {"karar": "yonlendir", "valilik_yonlendirmeleri": str(v), f"valilik_yonlendirmeleri.{v}.oncelik": "acil",
+                  f"valilik_yonlendirmeleri.{v}.not": "İl Milli Eğitim ile görüşünüz.",
+                  "belediye_yonlendirmeleri": str(b), f"belediye_yonlendirmeleri.{b}.not": "Yaya geçidi çizimi."})
+    valilik = gir("valilik.ankara")
+    sayfa = metin(valilik.get(f"/kurum/talep/{talep_id}"))
+    assert "Polatlı Kaymakamlığı" in sayfa and "İzmir" not in sayfa.split('id="gorev"')[1].split("b-hareket")[0]
+    s1, s2 = birim["SAGLIK-06"], birim["MEB-06"]
+    gonder(valilik, {"islem": "alt_birim", "alt_yonlendirmeler": [str(s1), str(s2)],
+                     f"alt_yonlendirmeler.{s2}.not": "Okul güvenliği."})
+    for ad in ("saglik.ankara", "milliegitim.ankara", "belediye.cankaya"):
+        gonder(gir(ad), {"islem_notu": f"{ad} işlemi tamamladı.",
+                         "ekler": [dosya(ornek_pdf() + ad.encode(), f"{ad}.pdf", "application/pdf")]})
+    gonder(valilik, {"islem_notu": "Valilik işlemi tamamladı.", "muhtara_acik": "1",
+                     "ekler": [dosya(ornek_png(), "kroki.png")]})
+    gonder(migm, {"nihai_cevap": "Yaya geçidi yapılacaktır.", "tamamlama_onayi": "1"})
+    with web_database.session() as s:
+        talep = s.get(Talep, talep_id)
+        assert talep.durum == "sonuclanan" and len(s.scalars(select(Ek).where(Ek.talep_id == talep_id)).all()) == 4
+        sms = s.scalars(select(MesajKutusu).where(MesajKutusu.talep_id == talep_id, MesajKutusu.kanal == "sms")
+                        .order_by(MesajKutusu.id)).all()
+        assert sms[-1].alici == "+905321234512" and "sonuçlanmıştır" in sms[-1].metin
+        assert s.scalars(select(MesajKutusu.alici).where(MesajKutusu.kanal == "eposta")).all() == \
+            ["ayse.yilmaz@example.com"]
+
+
+def gorev_gonder_listele(client, talep_id, veri) -> str:
+    html = metin(client.get(f"/kurum/talep/{talep_id}"))
+    uuid = re.search(r'action="/kurum/gorev/([0-9a-f-]{36})"', html).group(1)
+    return metin(client.post(f"/kurum/gorev/{uuid}", data={"csrf_token": csrf_token(html), "_eylem": "listele",
+                                                           **veri}))

@@ -209,14 +209,24 @@ def tamamlanan(session: Session, birim: Birim, filtre: Filtre, imlec: str | None
     return _sayfala(session, _filtrele(sorgu, filtre), anahtarlar, turler, artan, imlec)
 
 
-def sekme_sayilari(session: Session, birim: Birim) -> dict[str, int]:
-    """Counts for the tabs (unfiltered)."""
-    gorev = select(func.count()).select_from(HumanTask).where(HumanTask.birim_id == birim.id)
-    return {
-        "gelen": session.scalar(gorev.where(HumanTask.durum == "acik", HumanTask.rol == birim.rol)),
-        "gorunumler": session.scalar(select(func.count()).select_from(Talep).where(gorunur_talep_kosulu(birim))),
-        "tamamlanan": session.scalar(gorev.where(HumanTask.durum == "tamamlandi")),
+#: counts above this show as "10000+": counting every row of a large table on each page costs too much
+SAYI_SINIRI = 10_000
+
+
+def _sinirli_sayi(session: Session, sorgu: Select) -> int:
+    """COUNT over at most SAYI_SINIRI + 1 rows (reads as far as the index needs, not the whole table)."""
+    return session.scalar(select(func.count()).select_from(sorgu.limit(SAYI_SINIRI + 1).subquery()))
+
+
+def sekme_sayilari(session: Session, birim: Birim) -> dict[str, str]:
+    """Counts for the tabs (unfiltered), as text: "12", or "10000+" beyond SAYI_SINIRI."""
+    gorev = select(HumanTask.id).where(HumanTask.birim_id == birim.id)
+    sayilar = {
+        "gelen": _sinirli_sayi(session, gorev.where(HumanTask.durum == "acik", HumanTask.rol == birim.rol)),
+        "gorunumler": _sinirli_sayi(session, select(Talep.id).where(gorunur_talep_kosulu(birim))),
+        "tamamlanan": _sinirli_sayi(session, gorev.where(HumanTask.durum == "tamamlandi")),
     }
+    return {k: f"{SAYI_SINIRI}+" if v > SAYI_SINIRI else str(v) for k, v in sayilar.items()}
 
 
 def il_secenekleri(session: Session) -> list[tuple[str, str]]:
