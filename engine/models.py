@@ -336,3 +336,48 @@ class NumaraSayaci(Base):
     __tablename__ = "numara_sayaci"
     yil: Mapped[int] = mapped_column(Integer, primary_key=True)
     son: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Muhtar registry upkeep (issue 9) -----------------------------------------------------------------------
+
+class MuhtarIceAktarim(Base):
+    """One bulk import of muhtars from a CSV file (web or command line), kept with its error report."""
+    __tablename__ = "muhtar_ice_aktarim"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: who uploaded it (None: the command line)
+    kullanici_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"), index=True)
+    zaman: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    dosya_adi: Mapped[str] = mapped_column(String(200))
+    #: the il the rows had to belong to (None: every il)
+    il_kod: Mapped[str | None] = mapped_column(String(2))
+    satir_sayisi: Mapped[int] = mapped_column(Integer, default=0)
+    #: new terms written
+    yazilan: Mapped[int] = mapped_column(Integer, default=0)
+    #: rows already in the registry as they are (same person, same term start)
+    degismeyen: Mapped[int] = mapped_column(Integer, default=0)
+    hatali: Mapped[int] = mapped_column(Integer, default=0)
+    #: yazildi (clean file written), yazilmadi (errors: nothing written), kismi (only the clean rows written)
+    durum: Mapped[str] = mapped_column(String(16))
+    #: the error report as CSV text (line number, row, error; TC and phone masked); None when clean
+    hata_raporu: Mapped[str | None] = mapped_column(Text)
+
+
+class MuhtarDegisiklik(Base):
+    """Change log of the muhtar registry: who changed which field of which muhtar, when.
+
+    Phone numbers and e-mail addresses are stored masked (the log must not become a second copy of them)."""
+    __tablename__ = "muhtar_degisiklik"
+    __table_args__ = (Index("ix_muhtar_degisiklik_muhtar_zaman", "muhtar_id", "zaman"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    muhtar_id: Mapped[int] = mapped_column(ForeignKey("muhtar.id"))
+    #: the kurum user (None: the command line)
+    kullanici_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+    zaman: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: telefon, eposta, gorev_baslangic (a new term), gorev_bitis (a term's end)
+    alan: Mapped[str] = mapped_column(String(32))
+    #: old and new value, masked for telefon/eposta
+    eski: Mapped[str | None] = mapped_column(String(254))
+    yeni: Mapped[str | None] = mapped_column(String(254))
+    #: why: the reason a term ended, the import it came from
+    aciklama: Mapped[str | None] = mapped_column(String(200))
+    ice_aktarim_id: Mapped[int | None] = mapped_column(ForeignKey("muhtar_ice_aktarim.id"))
