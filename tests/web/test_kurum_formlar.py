@@ -274,3 +274,18 @@ def test_degerleri_oku_dogrulamasiz():
     tanim = form_yukle(FORMS, "yonlendir")
     degerler = degerleri_oku(tanim, MultiDict({"valilik_yonlendirmeleri": "x"}))
     assert degerler["valilik_yonlendirmeleri"] == [] and degerler["kapatma_onayi"] is False
+
+
+def test_satir_ici_betik_ve_stil_yok(kurum):
+    """CSP forbids inline script and style: every kurum page loads /static files only."""
+    talep_id = kurum.talep_ac()
+    migm = oturumlu(kurum, "MIGM")
+    sayfalar = [migm.get(y) for y in ("/kurum/gelen-kutusu", "/kurum/gorunumler", "/kurum/tamamlanan",
+                                      f"/kurum/talep/{talep_id}", "/kurum/hesap/parola", "/kurum/hesap/iki-asamali",
+                                      "/kurum/yonetim/kullanicilar?birim_ara=ankara")]
+    sayfalar.append(kurum.client().get("/kurum/giris"))
+    for yanit in sayfalar:
+        html = metin(yanit)
+        assert yanit.status_code == 200
+        assert "style=" not in html and "<style" not in html and "javascript:" not in html
+        assert all('src="/static/' in etiket for etiket in html.split("<script")[1:])
