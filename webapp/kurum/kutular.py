@@ -8,7 +8,7 @@ from webapp.kurum import bp, listeler
 from webapp.kurum.ortak import aktif_birim
 from webapp.oturum import kurum_gerekli
 
-#: tab -> (title, list function, template)
+#: tab (endpoint name) -> (title, list function)
 SEKMELER = {
     "gelen_kutusu": ("Gelen Kutusu", listeler.gelen_kutusu),
     "gorunumler": ("Görünümler", listeler.gorunumler),

@@ -72,18 +72,24 @@ def gorev_gonder(task_uuid: str):
         abort(404)
     talep = db.get(Talep, gorev.talep_id)
     hedef = url_for("kurum.talep", talep_id=talep.id)
-    if gorev.durum != "acik":
-        flash(GorevTamamlanmis.mesaj, "hata")
-        return redirect(hedef, 303)
     try:
         tanim = gorevler.form_tanimi(gorev.form_key)
     except FormTanimHatasi:
-        abort(500)
+        flash("Bu görevin formu yüklenemedi; sistem yöneticisine bildirin.", "hata")
+        return redirect(hedef, 303)
+    if gorev.durum != "acik":
+        flash(GorevTamamlanmis.mesaj, "hata")
+        return redirect(hedef, 303)
     if request.form.get("_eylem") == "listele":
         return _sayfa(talep, gorev, FormSonucu(degerler=degerleri_oku(tanim, request.form)), request.form)
     sonuc = gonderimi_coz(tanim, request.form, request.files, gorevler.KurumFormBaglami(db, aktif_birim()))
     if not sonuc.gecerli:
         return _sayfa(talep, gorev, sonuc, request.form, 422)
+    return _tamamla(db, gorev, talep, sonuc, hedef)
+
+
+def _tamamla(db, gorev, talep: Talep, sonuc: FormSonucu, hedef: str):
+    """Run the engine with the validated data; commit once, deliver the outbox, tell the user."""
     try:
         gorevler.gorevi_tamamla(db, get_motor(), gorev, aktif_actor(), sonuc.veri,
                                 lambda talep_id: url_for("kurum.talep", talep_id=talep_id, _external=True))
