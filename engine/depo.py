@@ -66,6 +66,11 @@ class Depo(ABC):
         """A local path to the content, for backends that have one (lets the web server stream it)."""
         return None
 
+    @abstractmethod
+    def sahipsizleri_sil(self, kullanilan: set[str], en_genc: float) -> list[str]:
+        """Delete stored contents not in ``kullanilan`` whose last write is older than ``en_genc`` seconds
+        (a younger one may belong to a transaction not yet committed). Returns the deleted hashes."""
+
     def yaz(self, veri: bytes) -> str:
         """Store bytes at once (tests, imports); returns the hash."""
         import io
@@ -105,6 +110,7 @@ class YerelDepo(Depo):
         hedef = self._yol(gecici.sha256)
         if hedef.exists():
             gecici.sil()  # write-once: the same content is already there
+            os.utime(hedef)  # ...and just used again: not an orphan for the clean-up
             return gecici.sha256
         hedef.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(gecici.yol, 0o440)
@@ -131,3 +137,16 @@ class YerelDepo(Depo):
     def yol(self, sha256: str) -> Path | None:
         yol = self._yol(sha256)
         return yol if yol.is_file() else None
+
+    def sahipsizleri_sil(self, kullanilan: set[str], en_genc: float) -> list[str]:
+        import time
+        sinir = time.time() - en_genc
+        silinen = []
+        for yol in self.kok.glob("??/??/*"):
+            if sha256_gecerli(yol.name) and yol.name not in kullanilan and yol.stat().st_mtime < sinir:
+                yol.unlink()
+                silinen.append(yol.name)
+        for yol in self.gecici_klasor.glob("yukleme-*") if self.gecici_klasor.exists() else ():
+            if yol.stat().st_mtime < sinir:  # left by a process that died mid-upload
+                yol.unlink(missing_ok=True)
+        return silinen

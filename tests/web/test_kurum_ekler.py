@@ -258,3 +258,17 @@ def test_depoda_olmayan_dosya_404(kurum):
     with kurum.db.session() as s:
         ek_id = s.scalars(select(Ek.id)).one()
     assert belediye.get(f"/kurum/ek/{ek_id}").status_code == 404
+
+
+def test_sahipsiz_dosyalar_temizlenir(kurum):
+    talep_id = _belediyeye(kurum)
+    gorev_gonder(kurum, oturumlu(kurum, "BELEDIYE-06-CANKAYA"), talep_id, "BELEDIYE-06-CANKAYA", {
+        "islem_notu": "Yapıldı.", "ekler": [dosya(ornek_pdf(), "a.pdf")]})
+    depo = YerelDepo(kurum.app.config["UPLOAD_DIR"])
+    yetim = depo.yaz(b"%PDF-1.4 kaydedilemeyen formdan kalan")
+    eski = depo.yol(yetim).stat().st_mtime - 2 * 86400
+    os.utime(depo.yol(yetim), (eski, eski))
+    runner = kurum.app.test_cli_runner()
+    assert "0 sahipsiz" in runner.invoke(args=["kurum", "ek-temizle", "--saat", "72"]).output
+    assert "1 sahipsiz" in runner.invoke(args=["kurum", "ek-temizle"]).output
+    assert not depo.var_mi(yetim) and len(_depodaki_dosyalar(kurum)) == 1  # the referenced one stays

@@ -111,7 +111,7 @@ def kullanici_islem(kullanici_id: int, islem: str):
 
 # --- the same from the command line (set-up, no MİGM administrator yet): flask --app webapp kurum ... -------
 
-bp.cli.short_help = "Kurum kullanıcı hesapları (pasifleştir, etkinleştir, kilit aç)."
+bp.cli.short_help = "Kurum: kullanıcı hesapları (pasifleştir, etkinleştir, kilit aç), ek deposu temizliği."
 
 
 def _cli_islem(kullanici_adi: str, islem: str) -> None:
@@ -146,3 +146,16 @@ def cli_etkinlestir(kullanici_adi):
 def cli_kilit_ac(kullanici_adi):
     """Hatalı girişler nedeniyle kilitlenen hesabın kilidini açar."""
     _cli_islem(kullanici_adi, "kilit-ac")
+
+
+@bp.cli.command("ek-temizle")
+@click.option("--saat", default=24, show_default=True, help="Bundan yeni dosyalara dokunulmaz.")
+def cli_ek_temizle(saat):
+    """Hiçbir ek kaydının göstermediği (ör. kaydedilemeyen formdan kalan) dosyaları depodan siler."""
+    from engine.models import Ek
+    from webapp.db import get_database
+    from webapp.ekler import get_depo
+    with get_database().session() as s:
+        kullanilan = set(s.scalars(select(Ek.sha256).distinct()))
+    silinen = get_depo().sahipsizleri_sil(kullanilan, saat * 3600)
+    click.echo(f"{len(silinen)} sahipsiz dosya silindi.")
