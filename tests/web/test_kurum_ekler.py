@@ -272,3 +272,17 @@ def test_sahipsiz_dosyalar_temizlenir(kurum):
     assert "0 sahipsiz" in runner.invoke(args=["kurum", "ek-temizle", "--saat", "72"]).output
     assert "1 sahipsiz" in runner.invoke(args=["kurum", "ek-temizle"]).output
     assert not depo.var_mi(yetim) and len(_depodaki_dosyalar(kurum)) == 1  # the referenced one stays
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_guvenli_ad_her_girdide_guvenli(ham):
+    ad = guvenli_ad(ham)
+    assert ad and len(ad) <= 150
+    assert "/" not in ad and "\\" not in ad and not ad.startswith(".")
+    assert all(c.isprintable() for c in ad)
+    assert guvenli_ad(ad) == ad  # idempotent
