@@ -160,6 +160,30 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+class SurumKaydi(Base):
+    """Audit log of process deployments: who deployed or made current which version, when, and what changed.
+
+    Deploying is running code (a process file's scripts are Python), so every deployment and roll-back is
+    written here in the same transaction that changes the current version."""
+    __tablename__ = "surum_kaydi"
+    __table_args__ = (Index("ix_surum_kaydi_surec_zaman", "process_id", "zaman"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64))
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    #: yukleme (a new version), ayni_surum (the same files again), geri_alma (an earlier version made current)
+    islem: Mapped[str] = mapped_column(String(16))
+    #: kullanici_adi, or "cli"/"kurulum"
+    kullanici: Mapped[str] = mapped_column(String(64))
+    kullanici_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+    zaman: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: the version's SHA-256 (copied: the log reads alone)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: the version that was current before
+    onceki_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"))
+    #: diff summary against the previous current version: element ids added/removed/changed, files
+    ozet: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class Talep(Base):
     """The business record the muhtar and the reports see."""
     __tablename__ = "talep"

@@ -19,6 +19,7 @@ from engine.betik import MbsScriptEngine
 from engine.errors import (EsZamanliDegisiklik, GecersizVeri, GorevBulunamadi, GorevTamamlanmis, GorevYetkisiz,
                            MbsHatasi, SurecHatasi)
 from engine.gelen_kutusu import gorev_ozellikleri, gorevleri_esitle, ifade
+from engine.kelimeler import anahtar_kelimeler
 from engine.models import Birim, Hareket, HumanTask, Muhtar, ProcessInstance, ProcessVersion, Talep, utcnow
 from engine.servisler import VARSAYILAN_SERVISLER, Actor, ServisBaglami
 from engine.durum import durum_coz, durum_kodla
@@ -28,7 +29,7 @@ TALEP_TURLERI = {"sikayet": "Şikâyet", "istek": "İstek", "ihbar": "İhbar", "
 ACIKLAMA_EN_AZ, ACIKLAMA_EN_COK = 10, 4000
 #: keys a form may never write into the process data: they carry identity and routing already decided
 KORUNAN_ANAHTARLAR = frozenset({"talep_id", "migm_birim_id", "tur", "kayit", "yonlendirme", "alt_yonlendirme",
-                                "belediye_yonlendirmesi"})
+                                "belediye_yonlendirmesi", "oneri", "aciklama_kelimeler"})
 
 
 class Motor:
@@ -98,7 +99,8 @@ class Motor:
                             not_=f"{TALEP_TURLERI[tur]} başvurusu yapıldı."))
         spec, subs = surum_spec(version)
         wf = BpmnWorkflow(spec, subs, script_engine=self._script_engine(session, talep, None, simdi))
-        wf.task_tree.data.update({"talep_id": talep.id, "tur": tur, "migm_birim_id": migm_birim_id(session)})
+        wf.task_tree.data.update({"talep_id": talep.id, "tur": tur, "migm_birim_id": migm_birim_id(session),
+                                  "aciklama_kelimeler": anahtar_kelimeler(aciklama)})
         self._calistir(wf)
         instance.state = durum_kodla(wf)
         instance.status = "tamamlandi" if wf.is_completed() else "calisiyor"

@@ -14,6 +14,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from sqlalchemy import func, select, update
@@ -74,9 +75,24 @@ def spec_olustur(files: dict[str, str], process_id: str = PROCESS_ID):
     """(spec, subprocess_specs) of the process in these files."""
     parser = parser_olustur(files)
     try:
-        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+        spec, subs = parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except ValidationException as err:
         raise SurecHatasi(str(err)) from err
+    for s in (spec, *subs.values()):
+        _coklu_gorevleri_bagla(s)
+    return spec, subs
+
+
+def _coklu_gorevleri_bagla(spec) -> None:
+    """Connect each multi-instance task to its child's completion, as SpiffWorkflow's spec deserializer does.
+
+    The parser leaves this to the first ``create_child``; a spec parsed after a restart would then never merge
+    a child created before it, and the multi-instance task (a Belediye's part) would never complete."""
+    for ts in spec.task_specs.values():
+        if isinstance(ts, LoopTask):
+            child = spec.task_specs.get(ts.task_spec)
+            if child is not None and not child.completed_event.is_connected(ts.merge_child):
+                child.completed_event.connect(ts.merge_child)
 
 
 @lru_cache(maxsize=32)

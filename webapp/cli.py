@@ -97,14 +97,122 @@ def surec_dogrula():
     click.echo("Süreç dosyaları geçerli.")
 
 
+def _surum_denetleyicileri() -> dict:
+    """The form keys and service operations a deployment is checked against."""
+    from engine.dogrulama import form_anahtarlari
+    from webapp.motor import get_motor
+    return {"form_keys": form_anahtarlari(current_app.config["FORMS_DIR"]),
+            "servis_adlari": set(get_motor().servisler)}
+
+
+@surec_cli.command("listele")
+def surec_listele():
+    """Süreç sürümleri (en yeni üstte): güncel olan (*), yükleyen, zaman, SHA-256, çalışan/toplam talep."""
+    from engine.yayin import surum_listesi
+    from webapp.filtreler import tarih
+    with _database().session() as session:
+        for r in surum_listesi(session):
+            v = r.surum
+            click.echo(f"{'*' if v.current else ' '} {v.id:>4}  {tarih(v.deployed_at)}  {v.deployed_by:<20} "
+                       f"{v.sha256[:12]}  çalışan {r.calisan}, toplam {r.toplam}")
+
+
 @surec_cli.command("yukle")
+@click.argument("dosyalar", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--yukleyen", default="cli", show_default=True, help="Kayda geçecek yükleyen adı.")
-def surec_yukle(yukleyen):
-    """processes/ klasörünü yeni sürüm olarak yükler (dosyalar değişmediyse mevcut sürüm kalır)."""
-    from engine.surecler import surecleri_yukle
+@click.option("--tam", is_flag=True, help="Yalnız verilen dosyalar (güncel sürümün diğer dosyaları alınmaz).")
+def surec_yukle(dosyalar, yukleyen, tam):
+    """Denetleyip yeni sürüm olarak yükler ve güncel yapar; dosya verilmezse processes/ klasörü.
+
+    Verilen .bpmn/.dmn dosyaları güncel sürümün aynı adlı dosyalarının yerine geçer (--tam ile yalnız
+    onlar). Sorunlu dosyalar sorunların listesiyle reddedilir ve hiçbir şey değişmez (çıkış kodu 1)."""
+    from pathlib import Path
+
+    from engine.errors import GecersizVeri
+    from engine.surecler import dosyalari_oku
+    from engine.yayin import SurumReddedildi, guncel_veya_yok, metin_coz, ozet_metni, surum_yayinla
+    from engine.surecler import PROCESS_ID
     with _database().unit_of_work() as session:
-        surum = surecleri_yukle(session, current_app.config["PROCESSES_DIR"], deployed_by=yukleyen)
-        click.echo(f"Süreç: {surum.process_id} sürüm {surum.id} ({surum.sha256[:12]}) güncel.")
+        if dosyalar:
+            guncel = None if tam else guncel_veya_yok(session, PROCESS_ID)
+            files = dict(guncel.files) if guncel is not None else {}
+            try:
+                files.update({Path(d).name: metin_coz(Path(d).name, Path(d).read_bytes()) for d in dosyalar})
+            except GecersizVeri as hata:
+                raise click.ClickException(hata.mesaj) from hata
+        else:
+            files = dosyalari_oku(current_app.config["PROCESSES_DIR"])
+        try:
+            sonuc = surum_yayinla(session, files, yukleyen, **_surum_denetleyicileri())
+        except SurumReddedildi as hata:
+            click.echo(hata.mesaj, err=True)
+            for sorun in hata.sorunlar:
+                click.echo(f"- {sorun}", err=True)
+            raise click.exceptions.Exit(1) from hata
+        v = sonuc.surum
+        click.echo(f"Süreç: {v.process_id} sürüm {v.id} ({v.sha256[:12]}) güncel.")
+        if sonuc.islem != "degisiklik_yok":
+            click.echo(f"Değişiklik ({sonuc.islem}): {ozet_metni(sonuc.ozet)}")
+
+
+@surec_cli.command("geri-al")
+@click.argument("surum_id", type=int)
+@click.option("--yukleyen", default="cli", show_default=True, help="Kayda geçecek kullanıcı adı.")
+def surec_geri_al(surum_id, yukleyen):
+    """SURUM_ID sürümünü yeniden güncel yapar: yeni talepler onunla başlar, çalışanlar kendi sürümünde kalır."""
+    from engine.errors import MbsHatasi
+    from engine.yayin import geri_al, ozet_metni
+    try:
+        with _database().unit_of_work() as session:
+            sonuc = geri_al(session, surum_id, yukleyen)
+            click.echo(f"Süreç: {sonuc.surum.process_id} sürüm {sonuc.surum.id} güncel.")
+            if sonuc.islem != "degisiklik_yok":
+                click.echo(f"Değişiklik: {ozet_metni(sonuc.ozet)}")
+    except MbsHatasi as hata:
+        raise click.ClickException(hata.mesaj) from hata
+
+
+@surec_cli.command("tasi")
+@click.argument("surum_id", type=int)
+@click.option("--talep", "numaralar", multiple=True, help="Yalnız bu talep(ler) (numara, ör. 2026-000123).")
+@click.option("--yukleyen", default="cli", show_default=True, help="Kayda geçecek kullanıcı adı.")
+def surec_tasi(surum_id, numaralar, yukleyen):
+    """SURUM_ID sürümünde bekleyen talepleri güncel sürüme taşır, yalnız güvenli olanları.
+
+    Güvenli: talebin tamamladığı, başlattığı ya da beklediği hiçbir görevin tanımı değişmemiş. Her talep
+    kendi transaction'ında taşınır ve hareket kaydına yazılır; taşınamayanlar nedeniyle listelenir."""
+    from sqlalchemy import select
+
+    from engine.models import ProcessVersion, Talep
+    from engine.surecler import guncel_surum
+    from engine.tasima import tasima_adaylari, toplu_tasi
+    from webapp.motor import get_motor
+    with _database().session() as session:
+        kaynak = session.get(ProcessVersion, surum_id)
+        if kaynak is None:
+            raise click.ClickException(f"{surum_id} numaralı süreç sürümü yok.")
+        hedef = guncel_surum(session, kaynak.process_id)
+        if numaralar:
+            idler = dict(session.execute(select(Talep.numara, Talep.id).where(Talep.numara.in_(numaralar))).all())
+            eksik = [n for n in numaralar if n not in idler]
+            if eksik:
+                raise click.ClickException(f"Talep bulunamadı: {', '.join(eksik)}")
+            secilen, atlanan = [idler[n] for n in numaralar], []
+        else:
+            adaylar = tasima_adaylari(session, kaynak.id, hedef, limit=100_000)
+            secilen = [a.talep_id for a in adaylar if a.engel is None]
+            atlanan = [a for a in adaylar if a.engel is not None]
+    if hedef.id == kaynak.id:
+        raise click.ClickException(f"Sürüm {surum_id} zaten güncel sürüm; taşınacak yer yok.")
+    sonuclar = toplu_tasi(_database(), get_motor(), secilen, hedef.id, None, yukleyen)
+    for r in sonuclar:
+        click.echo(f"{'+' if r.tasindi else '-'} {r.numara}: {r.mesaj}")
+    for a in atlanan:
+        click.echo(f"- {a.numara}: taşınamaz: {a.engel}")
+    click.echo(f"Taşınan: {sum(r.tasindi for r in sonuclar)}, taşınamayan: "
+               f"{sum(not r.tasindi for r in sonuclar) + len(atlanan)} (hedef sürüm {hedef.id}).")
+    if numaralar and not all(r.tasindi for r in sonuclar):
+        raise click.exceptions.Exit(1)
 
 
 # --- kullanici ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from engine.surecler import guvenli_xml
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN = (ROOT / "processes" / "talep_sureci.bpmn").read_text(encoding="utf-8")
+DMN = (ROOT / "processes" / "oneri.dmn").read_text(encoding="utf-8")
 FORMLAR = form_anahtarlari(ROOT / "forms")
 SERVISLER = set(VARSAYILAN_SERVISLER)
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -20,7 +21,7 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 
 
 def _dogrula(metin: str) -> list[str]:
-    return dosyalari_dogrula({"talep_sureci.bpmn": metin}, FORMLAR, SERVISLER)
+    return dosyalari_dogrula({"talep_sureci.bpmn": metin, "oneri.dmn": DMN}, FORMLAR, SERVISLER)
 
 
 def test_depodaki_surec_gecerli():
