@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT for the big tables.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -215,6 +216,10 @@ class Talep(Base):
     nihai_cevap: Mapped[str | None] = mapped_column(Text)
     #: guards a double click: the same token never files two talepler
     istek_anahtari: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: a part's due date or the legal deadline passed before the answer (set once by the deadline timers)
+    gecikti: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: when the 30-day progress SMS to the muhtar was queued (Law 3071 art. 7); at most once
+    ilerleme_bildirimi: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Yonlendirme(Base):
@@ -241,6 +246,10 @@ class Yonlendirme(Base):
     cevap_muhtara_acik: Mapped[bool] = mapped_column(Boolean, default=False)
     tamamlanma: Mapped[datetime | None] = mapped_column(UtcDateTime())
     tamamlayan_id: Mapped[int | None] = mapped_column(ForeignKey("kullanici.id"))
+    #: the due date passed while the part was open (set once by the sure/asim timer)
+    gecikti: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: when the unit was reminded of its due date (sure/hatirlat); at most once
+    hatirlatma: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class HumanTask(Base):

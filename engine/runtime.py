@@ -23,6 +23,7 @@ from engine.kelimeler import anahtar_kelimeler
 from engine.models import Birim, Hareket, HumanTask, Muhtar, ProcessInstance, ProcessVersion, Talep, utcnow
 from engine.servisler import VARSAYILAN_SERVISLER, Actor, ServisBaglami
 from engine.durum import durum_coz, durum_kodla
+from engine.saat import sonraki_zamanlayici, surec_saati
 from engine.surecler import guncel_surum, surum_spec
 
 TALEP_TURLERI = {"sikayet": "Şikâyet", "istek": "İstek", "ihbar": "İhbar", "gorus_oneri": "Görüş ve Öneri"}
@@ -59,15 +60,24 @@ class Motor:
             update(ProcessInstance)
             .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
             .values(state=durum_kodla(wf), lock_version=instance.lock_version + 1, status=status,
-                    updated_at=simdi)
+                    updated_at=simdi, next_timer_at=sonraki_zamanlayici(wf))
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:
             raise EsZamanliDegisiklik(detay=f"instance {instance.id} lock_version {instance.lock_version}")
-        session.expire(instance, ["state", "lock_version", "status", "updated_at"])
+        session.expire(instance, ["state", "lock_version", "status", "updated_at", "next_timer_at"])
 
-    def _calistir(self, wf: BpmnWorkflow) -> None:
+    def _calistir(self, wf: BpmnWorkflow, simdi: datetime | None = None, zamanlayicilar: bool = False) -> None:
+        """Run engine steps on the operation's clock (``engine.saat``) until only user tasks and waiting events
+        remain: a timer that came due in the last step's timer refresh is run too, never saved READY."""
         try:
-            wf.do_engine_steps()
+            with surec_saati(simdi or self.saat()):
+                if zamanlayicilar:
+                    wf.refresh_timers()
+                wf.do_engine_steps()
+                for _ in range(10):
+                    if not wf.get_tasks(state=TaskState.READY, manual=False):
+                        break
+                    wf.do_engine_steps()
         except WorkflowException as err:
             raise _neden(err) from err
 
@@ -101,9 +111,10 @@ class Motor:
         wf = BpmnWorkflow(spec, subs, script_engine=self._script_engine(session, talep, None, simdi))
         wf.task_tree.data.update({"talep_id": talep.id, "tur": tur, "migm_birim_id": migm_birim_id(session),
                                   "aciklama_kelimeler": anahtar_kelimeler(aciklama)})
-        self._calistir(wf)
+        self._calistir(wf, simdi)
         instance.state = durum_kodla(wf)
         instance.status = "tamamlandi" if wf.is_completed() else "calisiyor"
+        instance.next_timer_at = sonraki_zamanlayici(wf)
         gorevleri_esitle(session, wf, instance, talep, simdi)
         session.flush()
         return talep
@@ -127,19 +138,32 @@ class Motor:
         if task is None or task.state != TaskState.READY:
             raise GorevTamamlanmis()
         task.data.update(veri)
-        self._gorevi_calistir(task)
+        self._gorevi_calistir(task, simdi)
         self._hareket_yaz(session, wf, task, talep, actor, simdi)
         gorev.durum, gorev.completed_at, gorev.completed_by = "tamamlandi", simdi, actor.kullanici_id
-        self._calistir(wf)
+        self._calistir(wf, simdi)
+        self._kaydet(session, instance, wf, simdi)
+        gorevleri_esitle(session, wf, instance, talep, simdi)
+        session.flush()
+        return talep
+
+    def zamanlayicilari_calistir(self, session: Session, instance: ProcessInstance) -> Talep:
+        """Fire the due timers of an instance whose row the caller locked (``engine.zamanlayici``), run on to
+        the next wait, save, sync the inbox; the timer branches' services write hareket and outbox rows."""
+        simdi = self.saat()
+        talep = session.scalars(select(Talep).where(Talep.instance_id == instance.id)).one()
+        wf = self.yukle(session, instance, talep, None, simdi)
+        self._calistir(wf, simdi, zamanlayicilar=True)
         self._kaydet(session, instance, wf, simdi)
         gorevleri_esitle(session, wf, instance, talep, simdi)
         session.flush()
         return talep
 
     @staticmethod
-    def _gorevi_calistir(task) -> None:
+    def _gorevi_calistir(task, simdi: datetime) -> None:
         try:
-            task.run()
+            with surec_saati(simdi):
+                task.run()
         except WorkflowException as err:
             raise _neden(err) from err
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.errors import GecersizVeri
 from engine.mesaj.kuyruk import sms_kuyruga_al
 from engine.models import Birim, Ek, Hareket, Muhtar, NumaraSayaci, Talep, Yonlendirme
+from engine.sureler import SURE_SERVISLERI
 
 ONCELIK_SIRASI = {"normal": 0, "yuksek": 1, "acil": 2}
 
@@ -57,12 +58,12 @@ def _numara_ver(session: Session, yil: int) -> int:
 
 
 def talep_kaydet(ctx: ServisBaglami, task, params: dict) -> dict:
-    """Give the talep its number and legal deadline."""
+    """Give the talep its number and legal deadline (``son_tarih``, ISO: the 30-day timer waits for it)."""
     talep = ctx.talep
     talep.numara = f"{ctx.simdi.year}-{_numara_ver(ctx.session, ctx.simdi.year):06d}"
     talep.son_tarih = talep.olusturma + timedelta(days=int(params.get("cevap_suresi_gun", 30)))
     ctx.hareket("kaydedildi", not_=f"Talep {talep.numara} numarasıyla kaydedildi.", muhtar_gorur=True)
-    return {"numara": talep.numara}
+    return {"numara": talep.numara, "son_tarih": talep.son_tarih.isoformat()}
 
 
 def talep_muhtar_telefonu(session: Session, talep: Talep, simdi: datetime) -> str:
@@ -164,4 +165,6 @@ VARSAYILAN_SERVISLER = {
     "yonlendirme/kaydet": yonlendirme_kaydet,
     "cevap/kaydet": cevap_kaydet,
     "talep/sonuclandir": talep_sonuclandir,
+    # deadline timers: sure/hesapla, sure/hatirlat, sure/asim, talep/ilerleme (engine/sureler.py)
+    **SURE_SERVISLERI,
 }

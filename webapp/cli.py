@@ -272,6 +272,44 @@ def mesaj_gonder(dongu, aralik):
     _sayilari_yaz("Teslim", teslim_et(_database(), gateway, eposta, ayarlar=teslim))
 
 
+# --- zamanlayici ------------------------------------------------------------------------------------------------
+
+zamanlayici_cli = AppGroup("zamanlayici", help="BPMN zamanlayıcıları: süre hatırlatma, süre aşımı, 30. gün SMS'i.")
+
+
+@zamanlayici_cli.command("calistir")
+@click.option("--dongu", is_flag=True, help="Durmadan çalış (ayrı bir süreç/servis olarak), Ctrl+C ile durur.")
+@click.option("--aralik", default=30.0, show_default=True, help="Döngüde bekleme süresi (saniye).")
+@click.option("--en-cok", default=500, show_default=True, type=click.IntRange(min=1),
+              help="Bir turda uyandırılacak en çok talep.")
+def zamanlayici_calistir(dongu, aralik, en_cok):
+    """Zamanı gelen süreç zamanlayıcılarını çalıştırır (bir kez ya da döngüde); birden çok süreç güvenlidir.
+
+    Kuyruğa giren SMS ve e-postalar MESAJ_TESLIM "kapali" değilse turun sonunda gönderilir."""
+    from engine.zamanlayici import zamanlayici_dongusu, zamanlayicilari_isle
+    from webapp.motor import get_motor
+
+    def teslim(_sonuc=None):
+        if current_app.config.get("MESAJ_TESLIM", "arka_plan") == "kapali":
+            return
+        from engine.mesaj import eposta_gonderici_olustur, sms_gateway_olustur, teslim_ayarlari_olustur, teslim_et
+        config = current_app.config
+        teslim_et(_database(), sms_gateway_olustur(config), eposta_gonderici_olustur(config),
+                  ayarlar=teslim_ayarlari_olustur(config))
+
+    if dongu:
+        click.echo(f"Zamanlayıcı çalışıyor ({aralik:g} sn aralıkla; Ctrl+C ile durur).")
+        try:
+            zamanlayici_dongusu(_database(), get_motor(), aralik=aralik, en_cok=en_cok, her_turda=teslim)
+        except KeyboardInterrupt:
+            click.echo("Durduruldu.")
+        return
+    sonuc = zamanlayicilari_isle(_database(), get_motor(), en_cok=en_cok)
+    if sonuc.uyandirilan:
+        teslim()
+    _sayilari_yaz("Zamanlayıcı", {"uyandırılan talep": sonuc.uyandirilan, "hatalı": sonuc.hatali})
+
+
 def init_app(app: Flask) -> None:
-    for komut in (db_cli, surec_cli, kullanici_cli, sms_cli, mesaj_cli, kurulum):
+    for komut in (db_cli, surec_cli, kullanici_cli, sms_cli, mesaj_cli, zamanlayici_cli, kurulum):
         app.cli.add_command(komut)
