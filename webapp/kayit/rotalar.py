@@ -1,0 +1,176 @@
+"""Search, a muhtar's page, contact changes, new terms and early ends."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from engine.errors import GecersizVeri
+from engine.kimlik import tc_maskele, telefon_maskele
+from engine.models import utcnow
+from engine.muhtar_arama import DURUMLAR, Arama, il_secenekleri, ilce_secenekleri, muhtar_ara
+from engine.muhtar_kayit import (BITIS_NEDENLERI, FormHatasi, KayitBulunamadi, donem_bitir, donemler,
+                                 degisiklikler, eposta_maskele, guncel_mi, iletisim_guncelle, muhtar_getir,
+                                 muhtarlik_getir, yeni_donem)
+from webapp.db import get_session
+from webapp.kayit import bp
+from webapp.kayit.ortak import aktif_kapsam, kayit_gerekli, tarih_oku
+from webapp.oturum import bugun
+
+#: change-log field names as the page shows them
+ALAN_ADLARI = {"telefon": "Telefon", "eposta": "E-posta", "gorev_baslangic": "Görev başlangıcı",
+               "gorev_bitis": "Görev bitişi"}
+
+
+@bp.app_context_processor
+def kayit_menusu():
+    """The kurum menu shows "Muhtarlar" to users who keep the registry (queried only when asked)."""
+    return {"kayit_yetkili_mi": lambda: aktif_kapsam() is not None, "tc_maskele": tc_maskele,
+            "telefon_maskele": telefon_maskele, "eposta_maskele": eposta_maskele}
+
+
+def _arama_oku(args) -> Arama:
+    durum = args.get("durum", "gorevde")
+    ilce = args.get("ilce", "")
+    return Arama(il_kod=(args.get("il") or "").strip()[:2] or None, ilce_id=int(ilce) if ilce.isdigit() else None,
+                 mahalle=(args.get("mahalle") or "").strip()[:100], ad=(args.get("ad") or "").strip()[:100],
+                 tc=(args.get("tc") or "").strip()[:11], durum=durum if durum in DURUMLAR else "gorevde")
+
+
+def _sorgu(arama: Arama) -> dict:
+    """The search as query-string values, for the page links."""
+    degerler = {"il": arama.il_kod, "ilce": arama.ilce_id, "mahalle": arama.mahalle, "ad": arama.ad,
+                "tc": arama.tc, "durum": arama.durum if arama.durum != "gorevde" else None}
+    return {k: v for k, v in degerler.items() if v}
+
+
+@bp.get("/")
+@kayit_gerekli
+def liste():
+    db, kapsam = get_session(), aktif_kapsam()
+    arama = _arama_oku(request.args)
+    sayfa_no = request.args.get("sayfa", "1")
+    sayfa = muhtar_ara(db, kapsam, arama, int(sayfa_no) if sayfa_no.isdigit() else 1, bugun())
+    il_kod = kapsam.il_kod or arama.il_kod
+    return render_template("kayit/liste.html", sekme="kayit", arama=arama, sayfa=sayfa, sorgu=_sorgu(arama),
+                           iller=il_secenekleri(db, kapsam), ilceler=ilce_secenekleri(db, il_kod),
+                           durumlar=DURUMLAR, kapsam=kapsam, bugun=bugun())
+
+
+def _muhtar_sayfasi(muhtar_id: int, hatalar: dict | None = None, durum: int = 200):
+    db, kapsam = get_session(), aktif_kapsam()
+    try:
+        ayrinti = muhtar_getir(db, kapsam, muhtar_id)
+    except KayitBulunamadi:
+        abort(404)
+    return render_template("kayit/muhtar.html", sekme="kayit", a=ayrinti, m=ayrinti.muhtar,
+                           guncel=guncel_mi(ayrinti.muhtar, bugun()), donemler=donemler(db, ayrinti.muhtarlik.id),
+                           gunluk=degisiklikler(db, muhtar_id), alan_adlari=ALAN_ADLARI, hatalar=hatalar or {},
+                           form=request.form if hatalar else {}, bugun=bugun()), durum
+
+
+@bp.get("/<int:muhtar_id>")
+@kayit_gerekli
+def muhtar(muhtar_id: int):
+    return _muhtar_sayfasi(muhtar_id)
+
+
+@bp.post("/<int:muhtar_id>/iletisim")
+@kayit_gerekli
+def iletisim(muhtar_id: int):
+    db = get_session()
+    try:
+        degisen = iletisim_guncelle(db, aktif_kapsam(), muhtar_id, telefon=request.form.get("telefon"),
+                                    eposta=request.form.get("eposta"), simdi=utcnow(), gun=bugun())
+    except KayitBulunamadi:
+        abort(404)
+    except FormHatasi as hata:
+        db.rollback()
+        return _muhtar_sayfasi(muhtar_id, hata.alanlar, 422)
+    except GecersizVeri as hata:
+        db.rollback()
+        flash(hata.mesaj, "hata")
+        return redirect(url_for("kayit.muhtar", muhtar_id=muhtar_id), 303)
+    db.commit()
+    if degisen:
+        adlar = " ve ".join(ALAN_ADLARI[a].lower() for a in degisen)
+        ek = " Yeni numara bir sonraki onay kodu isteğinden itibaren kullanılır." if "telefon" in degisen else ""
+        flash(f"Muhtarın {adlar} bilgisi güncellendi.{ek}", "basari")
+    else:
+        flash("Değişiklik yok.", "bilgi")
+    return redirect(url_for("kayit.muhtar", muhtar_id=muhtar_id), 303)
+
+
+def _bitir_sayfasi(muhtar_id: int, hatalar: dict | None = None, durum: int = 200):
+    try:
+        ayrinti = muhtar_getir(get_session(), aktif_kapsam(), muhtar_id)
+    except KayitBulunamadi:
+        abort(404)
+    return render_template("kayit/bitir.html", sekme="kayit", a=ayrinti, m=ayrinti.muhtar, nedenler=BITIS_NEDENLERI,
+                           hatalar=hatalar or {}, form=request.form, bugun=bugun()), durum
+
+
+@bp.get("/<int:muhtar_id>/bitir")
+@kayit_gerekli
+def bitir_onay(muhtar_id: int):
+    return _bitir_sayfasi(muhtar_id)
+
+
+@bp.post("/<int:muhtar_id>/bitir")
+@kayit_gerekli
+def bitir(muhtar_id: int):
+    if request.form.get("onay") != "1":
+        return _bitir_sayfasi(muhtar_id, {"onay": "Görevin sona ereceğini onaylamak için kutuyu işaretleyin."}, 422)
+    db = get_session()
+    try:
+        muhtar = donem_bitir(db, aktif_kapsam(), muhtar_id, bitis=tarih_oku(request.form.get("bitis")),
+                             neden=request.form.get("neden"), aciklama=request.form.get("aciklama"),
+                             simdi=utcnow(), gun=bugun())
+    except KayitBulunamadi:
+        abort(404)
+    except FormHatasi as hata:
+        db.rollback()
+        return _bitir_sayfasi(muhtar_id, hata.alanlar, 422)
+    except GecersizVeri as hata:
+        db.rollback()
+        return _bitir_sayfasi(muhtar_id, {"bitis": hata.mesaj}, 422)
+    db.commit()
+    flash(f"{muhtar.ad_soyad} adlı muhtarın görevi {muhtar.gorev_bitis:%d.%m.%Y} tarihinden itibaren sona erdi; "
+          "yeni muhtar girilene kadar mahallenin muhtarı yok.", "basari")
+    return redirect(url_for("kayit.muhtar", muhtar_id=muhtar_id), 303)
+
+
+def _mahalle_sayfasi(muhtarlik_id: int, hatalar: dict | None = None, durum: int = 200):
+    db = get_session()
+    try:
+        yer = muhtarlik_getir(db, aktif_kapsam(), muhtarlik_id)
+    except KayitBulunamadi:
+        abort(404)
+    return render_template("kayit/mahalle.html", sekme="kayit", yer=yer, donemler=donemler(db, muhtarlik_id),
+                           hatalar=hatalar or {}, form=request.form if hatalar else {}, bugun=bugun()), durum
+
+
+@bp.get("/mahalle/<int:muhtarlik_id>")
+@kayit_gerekli
+def mahalle(muhtarlik_id: int):
+    return _mahalle_sayfasi(muhtarlik_id)
+
+
+@bp.post("/mahalle/<int:muhtarlik_id>/yeni-donem")
+@kayit_gerekli
+def yeni_donem_view(muhtarlik_id: int):
+    db, f = get_session(), request.form
+    try:
+        yeni = yeni_donem(db, aktif_kapsam(), muhtarlik_id, tc=f.get("tc"), ad_soyad=f.get("ad_soyad"),
+                          telefon=f.get("telefon"), eposta=f.get("eposta"), baslangic=tarih_oku(f.get("baslangic")),
+                          simdi=utcnow())
+    except KayitBulunamadi:
+        abort(404)
+    except FormHatasi as hata:
+        db.rollback()
+        return _mahalle_sayfasi(muhtarlik_id, hata.alanlar, 422)
+    except GecersizVeri as hata:
+        db.rollback()
+        return _mahalle_sayfasi(muhtarlik_id, {"genel": hata.mesaj}, 422)
+    db.commit()
+    flash(f"{yeni.ad_soyad} adlı muhtarın görevi {yeni.gorev_baslangic:%d.%m.%Y} tarihinde başlar; önceki dönem "
+          "bu tarihte sona erer. Mahallenin talepleri yeni muhtara görünür.", "basari")
+    return redirect(url_for("kayit.muhtar", muhtar_id=yeni.id), 303)
