@@ -47,8 +47,6 @@ BLUEPRINTS = (
     "webapp.public",
     "webapp.muhtar",
     "webapp.kurum",
-    "webapp.raporlar",
-    "webapp.surecler",
     "webapp.kayit",
 )
 
