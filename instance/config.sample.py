@@ -87,6 +87,11 @@ EPOSTA_BACKEND = "gelistirme"
 # Every login answer takes at least this long, seconds (a fast "no such muhtar" must not leak who is one).
 # MUHTAR_GIRIS_ASGARI_SN = 0.3
 
+# --- Muhtar registry (webapp/kayit, docs/muhtar-kayit.md) ---------------------------------------------------
+# Largest CSV accepted by the bulk import page, bytes (73,305 rows are about 6 MB); keep it below
+# MAX_CONTENT_LENGTH. Larger files: `flask --app webapp muhtar ice-aktar DOSYA`.
+# MUHTAR_ICE_AKTARIM_AZAMI_BAYT = 16 * 1024 * 1024
+
 # --- Kurum login (webapp/kurum) -------------------------------------------------------------------------------
 # Flask-Limiter limits on the login form: per IP address and per username.
 # KURUM_GIRIS_IP_SINIRI = "30 per minute;300 per hour"
