@@ -10,8 +10,12 @@ export MBS_PORT
 #: make test-pg uses this database (created if missing; every test drops and recreates its schema)
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/mbs_test
 PYTEST_ARGS ?=
+#: make bench fills and measures this database (its public schema is dropped and rebuilt): PostgreSQL or sqlite:////tmp/...
+BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/mbs_bench
+#: talepler to generate (default: 1,000,000 on PostgreSQL, 100,000 on SQLite)
+BENCH_N ?=
 
-.PHONY: help install setup run test test-pg migrate migration surec-dogrula mesaj-gonderici clean
+.PHONY: help install setup run test test-pg migrate migration surec-dogrula mesaj-gonderici bench clean
 
 help:
 	@echo "make run                  kur (venv, paketler, şema, veriler, süreçler) ve 127.0.0.1:\$$MBS_PORT üzerinde çalıştır"
@@ -21,6 +25,7 @@ help:
 	@echo "make migration m=\"...\"    modellerdeki değişiklikten yeni Alembic revizyonu üret"
 	@echo "make surec-dogrula        processes/ ve forms/ dosyalarını denetle"
 	@echo "make mesaj-gonderici      giden SMS/e-posta kutusunu sürekli gönder (ayrı süreç)"
+	@echo "make bench                BENCH_URL'yi N talep ile doldur, ölç, bench/RESULTS.md yaz (bkz. bench/README.md)"
 
 # The venv is made once; packages are reinstalled only when requirements.txt is newer than the stamp.
 $(BIN)/python:
@@ -59,6 +64,12 @@ surec-dogrula: install
 
 mesaj-gonderici: install
 	$(FLASK) mesaj gonder --dongu
+
+# Performance bench (issue 8): not part of make test. Drops and rebuilds BENCH_URL's schema.
+bench: install
+	@case "$(BENCH_URL)" in postgresql*) $(BIN)/python -m webapp.semalar vt-olustur "$(BENCH_URL)";; esac
+	$(BIN)/python -m bench.uret --url "$(BENCH_URL)" $(if $(BENCH_N),--n $(BENCH_N))
+	$(BIN)/python -m bench.olc --url "$(BENCH_URL)"
 
 # Removes the venv only; the database in instance/ is kept.
 clean:
