@@ -157,6 +157,46 @@ def test_donem_erken_biter_mahalle_muhtarsiz_kalir(session, kucuk):
                           gun=BUGUN + timedelta(days=1))
 
 
+def test_ayni_anda_iki_yeni_donem_tek_acik_donem(database, session, kucuk):
+    """Two users enter a new muhtar for the same mahalle at the same moment (and a bulk import runs): the
+    muhtarlık lock serialises them, the later one finds the other's term and is refused. 20 rounds."""
+    import threading
+
+    from engine.muhtar_ice_aktarim import ice_aktar as toplu
+    session.close()
+    for tur in range(20):
+        gun = date(2030, 1, 1) + timedelta(days=tur)
+        engel, sonuclar = threading.Barrier(3), []
+
+        def tek(n):
+            try:
+                engel.wait()
+                with database.unit_of_work() as s:
+                    yeni_donem(s, ANKARA, kucuk["Akpınar Mah"], tc=tc(1000 + 10 * tur + n), ad_soyad=f"Aday {n}",
+                               telefon="05321112233", eposta="", baslangic=gun, simdi=SIMDI)
+                sonuclar.append("yazildi")
+            except GecersizVeri as hata:
+                sonuclar.append(hata.mesaj)
+
+        def toplu_is():
+            engel.wait()
+            with database.unit_of_work() as s:
+                veri = _dosya(f"06;Çankaya;Akpınar Mah;{tc(1009 + 10 * tur)};Aday 9;05321112233;{gun:%d.%m.%Y}")
+                sonuclar.append(toplu(s, veri, kapsam=ANKARA, dosya_adi="x.csv", yalniz_hatasiz=False,
+                                      simdi=SIMDI).kayit.durum)
+
+        isler = [threading.Thread(target=tek, args=(n,)) for n in (1, 2)] + [threading.Thread(target=toplu_is)]
+        for t in isler:
+            t.start()
+        for t in isler:
+            t.join(60)
+        assert sorted(sonuclar).count("yazildi") == 1, sonuclar
+        with database.session() as s:
+            suren = s.scalars(select(Muhtar).where(Muhtar.muhtarlik_id == kucuk["Akpınar Mah"],
+                                                   Muhtar.gorev_bitis.is_(None))).all()
+            assert len(suren) == 1 and suren[0].gorev_baslangic == gun
+
+
 # --- contact ------------------------------------------------------------------------------------------------
 
 def test_telefon_degisikligi_maskeli_gunlukte(session, kucuk):
