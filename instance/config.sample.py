@@ -98,3 +98,8 @@ EPOSTA_BACKEND = "gelistirme"
 # KURUM_GIRIS_KULLANICI_SINIRI = "10 per 15 minutes"
 # Absolute session limit in hours, whatever the activity.
 # KURUM_OTURUM_AZAMI_SAAT = 10
+
+# --- Süreçler (webapp/surecler, docs/analist.md) -----------------------------------------------------------------
+# Process files (.bpmn/.dmn) are limited in code: at most 20 files of 1 MB each per deployment (engine/yayin.py);
+# MAX_CONTENT_LENGTH above caps the whole upload. Deploying is running code: only users with the "analist"
+# permission may deploy, roll back or migrate, and every deployment is logged in surum_kaydi.
