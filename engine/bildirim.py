@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.mesaj import eposta_kuyruga_al
-from engine.models import HumanTask, Ilce, Kullanici, MesajKutusu, Muhtar, Muhtarlik, Talep
+from engine.models import HumanTask, Ilce, Kullanici, MesajKutusu, Muhtarlik, Talep
+from engine.servisler import gorevdeki_muhtar
 
 TUR_ADLARI = {"sikayet": "Şikâyet", "istek": "İstek", "ihbar": "İhbar", "gorus_oneri": "Görüş ve Öneri"}
 IMZA = "\n\nBu ileti Muhtar Bilgi Sistemi tarafından gönderilmiştir; lütfen yanıtlamayınız."
@@ -53,14 +54,8 @@ def gorev_epostalari(session: Session, talep: Talep, gorevler: Iterable[HumanTas
 
 def _muhtar_epostasi(session: Session, talep: Talep, simdi: datetime) -> str | None:
     """The address of the muhtarlık's muhtar in office, else of the muhtar who filed the talep."""
-    guncel = session.scalars(
-        select(Muhtar).where(Muhtar.muhtarlik_id == talep.muhtarlik_id, Muhtar.gorev_baslangic <= simdi.date(),
-                             (Muhtar.gorev_bitis.is_(None)) | (Muhtar.gorev_bitis > simdi.date()))
-        .order_by(Muhtar.gorev_baslangic.desc())).first()
-    muhtar = guncel or session.get(Muhtar, talep.muhtar_id)
-    if muhtar is None:
-        return None
-    return (muhtar.eposta or "").strip() or None
+    muhtar = gorevdeki_muhtar(session, talep, simdi)
+    return ((muhtar.eposta if muhtar else "") or "").strip() or None
 
 
 def sonuc_epostasi(session: Session, talep: Talep, simdi: datetime) -> MesajKutusu | None:

@@ -6,6 +6,7 @@ update the inbox, talep and hareket rows, queue messages. The caller commits onc
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from engine import bildirim
 from engine.betik import MbsScriptEngine
 from engine.errors import (EsZamanliDegisiklik, GecersizVeri, GorevBulunamadi, GorevTamamlanmis, GorevYetkisiz,
                            MbsHatasi, SurecHatasi)
@@ -36,9 +38,24 @@ KORUNAN_ANAHTARLAR = frozenset({"talep_id", "migm_birim_id", "tur", "kayit", "yo
 class Motor:
     """The engine with its service registry and clock; one per application."""
 
-    def __init__(self, servisler: dict | None = None, saat=utcnow):
+    def __init__(self, servisler: dict | None = None, saat=utcnow,
+                 bildirim_baglantisi: Callable[[int], str] | None = None):
+        """``bildirim_baglantisi(talep_id)`` is the talep page's address for e-mails; without it no e-mail is
+        queued when a task arrives or a talep closes."""
         self.servisler = dict(VARSAYILAN_SERVISLER if servisler is None else servisler)
         self.saat = saat
+        self.bildirim_baglantisi = bildirim_baglantisi
+
+    def _esitle_ve_bildir(self, session: Session, wf: BpmnWorkflow, instance: ProcessInstance, talep: Talep,
+                          simdi: datetime, onceki_durum: str | None) -> None:
+        """Sync the inbox; e-mail the units whose tasks just arrived, and the muhtar when the talep closed."""
+        yeni = gorevleri_esitle(session, wf, instance, talep, simdi)
+        if self.bildirim_baglantisi is None:
+            return
+        session.flush()
+        bildirim.gorev_epostalari(session, talep, yeni, self.bildirim_baglantisi)
+        if talep.durum == "sonuclanan" and onceki_durum != "sonuclanan":
+            bildirim.sonuc_epostasi(session, talep, simdi)
 
     # --- state ----------------------------------------------------------------------------------------
 
@@ -115,7 +132,7 @@ class Motor:
         instance.state = durum_kodla(wf)
         instance.status = "tamamlandi" if wf.is_completed() else "calisiyor"
         instance.next_timer_at = sonraki_zamanlayici(wf)
-        gorevleri_esitle(session, wf, instance, talep, simdi)
+        self._esitle_ve_bildir(session, wf, instance, talep, simdi, None)
         session.flush()
         return talep
 
@@ -133,6 +150,7 @@ class Motor:
         _veri_dogrula(veri)
         simdi = self.saat()
         talep = session.get(Talep, gorev.talep_id)
+        onceki_durum = talep.durum
         wf = self.yukle(session, instance, talep, actor, simdi)
         task = wf.get_task_from_id(UUID(task_uuid))
         if task is None or task.state != TaskState.READY:
@@ -143,7 +161,7 @@ class Motor:
         gorev.durum, gorev.completed_at, gorev.completed_by = "tamamlandi", simdi, actor.kullanici_id
         self._calistir(wf, simdi)
         self._kaydet(session, instance, wf, simdi)
-        gorevleri_esitle(session, wf, instance, talep, simdi)
+        self._esitle_ve_bildir(session, wf, instance, talep, simdi, onceki_durum)
         session.flush()
         return talep
 
@@ -152,10 +170,11 @@ class Motor:
         the next wait, save, sync the inbox; the timer branches' services write hareket and outbox rows."""
         simdi = self.saat()
         talep = session.scalars(select(Talep).where(Talep.instance_id == instance.id)).one()
+        onceki_durum = talep.durum
         wf = self.yukle(session, instance, talep, None, simdi)
         self._calistir(wf, simdi, zamanlayicilar=True)
         self._kaydet(session, instance, wf, simdi)
-        gorevleri_esitle(session, wf, instance, talep, simdi)
+        self._esitle_ve_bildir(session, wf, instance, talep, simdi, onceki_durum)
         session.flush()
         return talep
 

@@ -66,13 +66,17 @@ def talep_kaydet(ctx: ServisBaglami, task, params: dict) -> dict:
     return {"numara": talep.numara, "son_tarih": talep.son_tarih.isoformat()}
 
 
-def talep_muhtar_telefonu(session: Session, talep: Talep, simdi: datetime) -> str:
-    """The muhtarlık's muhtar in office now, else the one who filed the talep."""
+def gorevdeki_muhtar(session: Session, talep: Talep, simdi: datetime) -> Muhtar:
+    """The muhtarlık's muhtar in office now (the talep belongs to the muhtarlık), else the one who filed it."""
     guncel = session.scalars(
         select(Muhtar).where(Muhtar.muhtarlik_id == talep.muhtarlik_id, Muhtar.gorev_baslangic <= simdi.date(),
                              (Muhtar.gorev_bitis.is_(None)) | (Muhtar.gorev_bitis > simdi.date()))
         .order_by(Muhtar.gorev_baslangic.desc())).first()
-    return (guncel or session.get(Muhtar, talep.muhtar_id)).telefon
+    return guncel or session.get(Muhtar, talep.muhtar_id)
+
+
+def talep_muhtar_telefonu(session: Session, talep: Talep, simdi: datetime) -> str:
+    return gorevdeki_muhtar(session, talep, simdi).telefon
 
 
 def sms_gonder(ctx: ServisBaglami, task, params: dict) -> dict:

@@ -247,3 +247,24 @@ def test_tutarlilik_denetimi(surucu, database):
     with database.session() as ses:
         sayi, sorunlar = tutarlilik_denetle(ses)
     assert sayi == 2 and len(sorunlar) == 1 and "gelen kutusu süreçle uyuşmuyor (eksik 1, fazla 0)" in sorunlar[0]
+
+
+def test_yeni_talep_ve_sonuc_epostalari(database, kayit):
+    """With a link maker, the engine e-mails the unit a task arrives for (MİGM for a new talep) and the
+    muhtar's institutional address when the talep closes."""
+    from engine.models import Kullanici, Muhtar
+    from engine.runtime import Motor
+    with database.unit_of_work() as ses:
+        ses.get(Muhtar, kayit.muhtar_id).eposta = "akpinar.cankaya@muhtar.example.gov.tr"
+        migm = ses.scalars(select(Kullanici).where(Kullanici.birim_id == kayit.birim["MIGM"])).first()
+        migm.eposta = "migm@example.gov.tr"
+    s = Surucu(database, Motor(bildirim_baglantisi=lambda i: f"https://mbs.example/kurum/talep/{i}"), kayit)
+    s.baslat()
+    s.tamamla("Task_Yonlendir", "MIGM", {"karar": "kapat", "valilik_yonlendirmeleri": [],
+                                         "belediye_yonlendirmeleri": [], "nihai_cevap": "Görev alanımız dışında."})
+    with database.session() as ses:
+        epostalar = ses.scalars(select(MesajKutusu).where(MesajKutusu.kanal == "eposta")
+                                .order_by(MesajKutusu.id)).all()
+    assert [m.alici for m in epostalar] == ["migm@example.gov.tr", "akpinar.cankaya@muhtar.example.gov.tr"]
+    assert f"https://mbs.example/kurum/talep/{s.talep_id}" in epostalar[0].metin
+    assert "Görev alanımız dışında." in epostalar[1].metin

@@ -12,7 +12,6 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import bildirim
 from engine.errors import GecersizVeri
 from engine.models import Birim, HumanTask, Il, Ilce, Muhtarlik, Talep
 from engine.runtime import Motor
@@ -120,17 +119,10 @@ def acik_gorev(session: Session, birim: Birim, talep_id: int) -> HumanTask | Non
         HumanTask.durum == "acik").order_by(HumanTask.created_at, HumanTask.id)).first()
 
 
-def gorevi_tamamla(session: Session, motor: Motor, gorev: HumanTask, actor: Actor, veri: dict,
-                   baglanti) -> Talep:
-    """Complete the task, then queue the e-mails: to the units whose tasks it opened, and to the muhtar when
-    it closed the talep. Flushes; the caller commits once. Engine errors propagate (MbsHatasi)."""
-    onceki_durum = session.get(Talep, gorev.talep_id).durum
+def gorevi_tamamla(session: Session, motor: Motor, gorev: HumanTask, actor: Actor, veri: dict) -> Talep:
+    """Complete the task; the engine queues the e-mails (to the units whose tasks it opened, to the muhtar when
+    it closed the talep). Flushes; the caller commits once. Engine errors propagate (MbsHatasi)."""
     talep = motor.gorev_tamamla(session, gorev.task_uuid, actor, veri)
-    session.refresh(gorev)
-    bildirim.gorev_epostalari(session, talep, bildirim.yeni_gorevler(session, talep.id, gorev.completed_at),
-                              baglanti)
-    if talep.durum == "sonuclanan" and onceki_durum != "sonuclanan":
-        bildirim.sonuc_epostasi(session, talep, gorev.completed_at)
     session.flush()
     return talep
 

@@ -91,8 +91,7 @@ def gorev_gonder(task_uuid: str):
 def _tamamla(db, gorev, talep: Talep, sonuc: FormSonucu, hedef: str):
     """Run the engine with the validated data; commit once, deliver the outbox, tell the user."""
     try:
-        gorevler.gorevi_tamamla(db, get_motor(), gorev, aktif_actor(), sonuc.veri,
-                                lambda talep_id: url_for("kurum.talep", talep_id=talep_id, _external=True))
+        gorevler.gorevi_tamamla(db, get_motor(), gorev, aktif_actor(), sonuc.veri)
     except GorevTamamlanmis as hata:
         db.rollback()
         flash(hata.mesaj, "hata")
