@@ -76,9 +76,7 @@ EPOSTA_BACKEND = "gelistirme"
 # MESAJ_PARTI = 10                 # messages claimed per transaction
 # After a commit that queued messages, the web process starts delivering them at once in a background
 # thread; with a separate `mesaj gonder --dongu` process you may turn that off.
-#   Muhtar screens: MESAJ_ARKA_PLANDA_TESLIM = True (default: on, off under TESTING)
-#   Kurum screens:  MESAJ_TESLIM = "arka_plan" (default) | "senkron" (in the request; tests) | "kapali"
-# MESAJ_ARKA_PLANDA_TESLIM = True
+#   MESAJ_TESLIM = "arka_plan" (default; "kapali" under TESTING) | "senkron" (in the request) | "kapali"
 # MESAJ_TESLIM = "arka_plan"
 
 # --- Muhtar login (webapp/muhtar) -----------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_csrf_belirteci_yoksa_400(girisli, web_database):
 
 def test_teslim_arka_planda(make_app, kayit, web_database):
     """After the commit the outbox is delivered in the background: the development SMS goes at once."""
-    istemci = make_app(MUHTAR_GIRIS_ASGARI_SN=0, MESAJ_ARKA_PLANDA_TESLIM=True).test_client()
+    istemci = make_app(MUHTAR_GIRIS_ASGARI_SN=0, MESAJ_TESLIM="arka_plan").test_client()
     giris_yap(istemci, web_database)
     assert basvur(istemci).status_code == 302
     son = time.monotonic() + 10

@@ -1,11 +1,10 @@
 """Task forms on the kurum side: the form a task's ``form_key`` names, the units a field may offer, files,
 and completing the task through the engine with its notifications.
 
-Operations take plain values and the session; only ``teslimi_baslat`` (after the commit) reads the app.
+Operations take plain values and the session.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -19,8 +18,6 @@ from engine.servisler import Actor
 from formlib import Alan, DosyaHatasi, FormTanimi, form_yukle
 from webapp.ekler import yukleme_al
 from webapp.kurum.arama import icerir
-
-logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 #: how many candidate units a picker shows at once (search or pick an il to narrow)
@@ -127,21 +124,3 @@ def gorevi_tamamla(session: Session, motor: Motor, gorev: HumanTask, actor: Acto
     return talep
 
 
-def teslimi_baslat() -> None:
-    """After the commit: deliver the outbox. MESAJ_TESLIM: "arka_plan" (default, a daemon thread),
-    "senkron" (in this request; tests), "kapali" (a separate ``flask mesaj gonder --dongu`` does it)."""
-    config = current_app.config
-    mod = config.get("MESAJ_TESLIM", "arka_plan")
-    if mod == "kapali":
-        return
-    from engine.mesaj import (eposta_gonderici_olustur, sms_gateway_olustur, teslim_ayarlari_olustur, teslim_et,
-                              teslim_et_arka_planda)
-    from webapp.db import get_database
-    try:
-        args = (get_database(), sms_gateway_olustur(config), eposta_gonderici_olustur(config))
-        if mod == "senkron":
-            teslim_et(*args, ayarlar=teslim_ayarlari_olustur(config))
-        else:
-            teslim_et_arka_planda(*args, ayarlar=teslim_ayarlari_olustur(config))
-    except Exception:  # noqa: BLE001 - the change is committed; the outbox keeps the messages for later
-        logger.exception("Mesaj teslimi başlatılamadı; mesajlar giden kutusunda bekliyor.")

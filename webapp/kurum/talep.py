@@ -13,6 +13,7 @@ from webapp.ekler import ek_yaniti
 from webapp.kurum import bp, erisim, gorevler, listeler
 from webapp.kurum.ortak import aktif_actor, aktif_birim
 from webapp.kurum.talep_ayrinti import ISLEM_ADLARI, talep_ayrintisi
+from webapp.mesaj_teslim import teslimi_baslat
 from webapp.motor import get_motor
 from webapp.oturum import kurum_gerekli
 
@@ -101,7 +102,7 @@ def _tamamla(db, gorev, talep: Talep, sonuc: FormSonucu, hedef: str):
         sonuc.genel_hatalar.append(hata.mesaj)
         return _sayfa(db.get(Talep, talep.id), None, sonuc, request.form, 409)
     db.commit()
-    gorevler.teslimi_baslat()
+    teslimi_baslat()
     flash(BASARI_MESAJLARI.get(gorev.form_key, "İşlem kaydedildi."), "basari")
     return redirect(hedef, 303)
 

@@ -18,7 +18,7 @@ from engine.models import utcnow
 from webapp.db import get_session
 from webapp.eklentiler import limiter
 from webapp.muhtar import bp, dogrulama, giris
-from webapp.muhtar.mesajlar import mesajlari_gonder
+from webapp.mesaj_teslim import teslimi_baslat
 from webapp.muhtar.sinirlar import (BEKLEYEN_GIRIS, bekleyen_tc, gonderilen_tc, kod_istendi, mesaj, sinir,
                                     yenileme_degil)
 from webapp.oturum import MuhtarOturumu, bugun, guvenli_hedef
@@ -80,7 +80,7 @@ def onay_kodu_gonder():
                                  gun=bugun(), gecerlilik=_gecerlilik())
     get_session().commit()
     if istek.sms_gonderildi:
-        mesajlari_gonder()
+        teslimi_baslat()
     session[BEKLEYEN_GIRIS] = {"b": istek.belirtec, "m": istek.maske, "t": giris.tc_anahtari(gizli, tc)[:32],
                                "n": degerler["next"]}
     _asgari_sureyi_bekle(baslangic)

@@ -15,7 +15,7 @@ from engine.runtime import ACIKLAMA_EN_AZ, ACIKLAMA_EN_COK, TALEP_TURLERI
 from webapp.db import get_session
 from webapp.motor import get_motor
 from webapp.muhtar import bp, talepler
-from webapp.muhtar.mesajlar import mesajlari_gonder
+from webapp.mesaj_teslim import teslimi_baslat
 from webapp.oturum import muhtar_gerekli
 
 #: the hidden per-form token: a double click sends it twice, the engine files one talep
@@ -67,7 +67,7 @@ def basvuru_gonder():
         # Two clicks raced past each other (PostgreSQL): the other one filed it.
         get_session().rollback()
         numara = _anahtarla_bul(istek_anahtari)
-    mesajlari_gonder()
+    teslimi_baslat()
     return redirect(url_for("muhtar.basvuru_tamam", anahtar=numara))
 
 
