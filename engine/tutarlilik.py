@@ -42,17 +42,19 @@ def ornek_sorunlari(session: Session, instance: ProcessInstance, talep: Talep | 
     beklenen = _beklenen_durum(wf.is_completed(), yonlendirildi)
     if talep.durum != beklenen:
         out.append(f"{etiket}: talep durumu '{talep.durum}', beklenen '{beklenen}'")
-    out += _hareket_sorunlari(session, etiket, instance)
+    out += _hareket_sorunlari(session, etiket, instance, talep.id)
     return out
 
 
-def _hareket_sorunlari(session: Session, etiket: str, instance: ProcessInstance) -> list[str]:
-    """Every completed task has exactly one hareket row."""
+def _hareket_sorunlari(session: Session, etiket: str, instance: ProcessInstance, talep_id: int) -> list[str]:
+    """Every completed task has exactly one hareket row (of its talep: hareket has no index on task_uuid,
+    its (talep_id, zaman) index finds the talep's few rows)."""
     tamamlanan = set(session.scalars(select(HumanTask.task_uuid).where(
         HumanTask.instance_id == instance.id, HumanTask.durum == "tamamlandi")))
     if not tamamlanan:
         return []
-    kayitli = list(session.scalars(select(Hareket.task_uuid).where(Hareket.task_uuid.in_(tamamlanan))))
+    kayitli = list(session.scalars(select(Hareket.task_uuid).where(Hareket.talep_id == talep_id,
+                                                                    Hareket.task_uuid.in_(tamamlanan))))
     if len(kayitli) != len(tamamlanan) or set(kayitli) != tamamlanan:
         return [f"{etiket}: {len(tamamlanan)} tamamlanan görev, {len(kayitli)} hareket kaydı"]
     return []
