@@ -12,8 +12,8 @@ from engine.ekler import dosya_incele
 from engine.errors import GecersizVeri
 from engine.models import Ek
 
-#: a downloaded file may not run script or load anything, even if a browser were to render it
-INDIRME_CSP = "default-src 'none'; sandbox"
+#: a downloaded file may not run script or load anything, even if a browser were to render it, nor be framed
+INDIRME_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 def get_depo() -> Depo:
