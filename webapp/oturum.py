@@ -7,6 +7,7 @@ with ``@kurum_gerekli`` / ``@muhtar_gerekli``.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import wraps
 from zoneinfo import ZoneInfo
@@ -100,9 +101,14 @@ kurum_gerekli = _gerekli("kurum")
 muhtar_gerekli = _gerekli("muhtar")
 
 
+#: a path on this site: one "/" then no second "/" or "\\"; no backslash, control character or space anywhere
+#: (browsers drop tabs and line breaks from a URL, so "/\t/evil.example" would be "//evil.example")
+_GUVENLI_YOL = re.compile(r"/(?![/\\])[^\\\x00-\x20\x7f]*")
+
+
 def guvenli_hedef(hedef: str | None, varsayilan: str) -> str:
     """The ``next`` target after login, if it is a path on this site; else ``varsayilan`` (no open redirect)."""
-    if hedef and hedef.startswith("/") and not hedef.startswith(("//", "/\\")):
+    if hedef and _GUVENLI_YOL.fullmatch(hedef):
         return hedef
     return varsayilan
 
