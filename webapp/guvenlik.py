@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 from sqlalchemy import inspect, select
+from werkzeug.routing import IntegerConverter
 
 from engine.db import Database
 from engine.models import Kullanici
@@ -49,5 +50,15 @@ def demo_verisini_denetle(app: Flask) -> None:
             + ". Bu hesapları silin ya da parolalarını değiştirin.")
 
 
+class VeritabaniTamSayisi(IntegerConverter):
+    """``<int:...>`` in every route: at most a signed 64-bit value, the largest id a column can hold. A larger
+    number is "not found" (404) instead of an overflow in the database driver (a 500 on SQLite)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2 ** 63 - 1, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    # before the blueprints are registered: their rules are built with this converter
+    app.url_map.converters["int"] = VeritabaniTamSayisi
     app.after_request(basliklari_ekle)
