@@ -1,8 +1,9 @@
 """Bulk import of muhtars from a CSV file, e.g. after local elections (issue 9). No Flask.
 
-The file: UTF-8 (with or without BOM), ";" or "," separated, a header row naming the columns il, ilçe,
-mahalle, TC Kimlik No, ad soyad, telefon, görev başlangıcı (dd.mm.yyyy or yyyy-mm-dd) and optionally
-e-posta, in any order. Every row is a new term: the mahalle's current term ends on the row's start date.
+The file (read by ``engine.muhtar_csv``): UTF-8 (with or without BOM), ";" or "," separated, a header row
+naming the columns il, ilçe, mahalle, TC Kimlik No, ad soyad, telefon, görev başlangıcı (dd.mm.yyyy or
+yyyy-mm-dd) and optionally e-posta, in any order. Every row is a new term: the mahalle's current term ends
+on the row's start date.
 
 ``ice_aktar`` checks every row before anything is written, against dicts filled by a handful of queries
 (il, ilçe, muhtarlık, the current terms), never a query per row; each problem is reported with the line
@@ -14,9 +15,7 @@ so importing a file twice changes nothing. Flushes, never commits.
 """
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,54 +25,17 @@ from typing import NamedTuple
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from engine.errors import GecersizVeri
 from engine.kimlik import tc_kimlik_gecerli, tc_maskele, telefon_normalize
 from engine.models import Il, Ilce, Muhtar, MuhtarDegisiklik, MuhtarIceAktarim, Muhtarlik
 from engine.muhtar_arama import katla
+# The file side (reading, dates, the report) is in engine.muhtar_csv; importable from here too.
+from engine.muhtar_csv import (HATA_TURLERI, SUTUN_ADLARI, DosyaHatasi, Hata, hata_raporu,  # noqa: F401
+                               satirlari_oku, tarih_coz)
 from engine.muhtar_kayit import Kapsam, eposta_dogrula, kayit_kilidi, tarih_yaz
-from engine.errors import GecersizVeri
 
-#: column key -> the Turkish header shown in messages and in the example
-SUTUN_ADLARI = {"il": "il", "ilce": "ilçe", "mahalle": "mahalle", "tc": "TC Kimlik No", "ad_soyad": "ad soyad",
-                "telefon": "telefon", "gorev_baslangic": "görev başlangıcı", "eposta": "e-posta"}
-ZORUNLU = ("il", "ilce", "mahalle", "tc", "ad_soyad", "telefon", "gorev_baslangic")
-#: folded header text -> column key (headers are matched after ``katla`` and dropping punctuation)
-BASLIKLAR = {
-    "il": "il", "il adi": "il", "il kodu": "il", "ilce": "ilce", "ilce adi": "ilce",
-    "mahalle": "mahalle", "mahalle adi": "mahalle", "muhtarlik": "mahalle", "mahalle koy": "mahalle",
-    "tc kimlik no": "tc", "tc kimlik numarasi": "tc", "tc": "tc", "tckn": "tc", "tc no": "tc", "kimlik no": "tc",
-    "t c kimlik no": "tc", "t c kimlik numarasi": "tc", "t c no": "tc",
-    "ad soyad": "ad_soyad", "adi soyadi": "ad_soyad", "ad soyadi": "ad_soyad", "adi soyad": "ad_soyad",
-    "telefon": "telefon", "cep telefonu": "telefon", "gsm": "telefon", "telefon no": "telefon",
-    "gorev baslangici": "gorev_baslangic", "gorev baslangic": "gorev_baslangic",
-    "gorev baslangic tarihi": "gorev_baslangic", "baslangic": "gorev_baslangic",
-    "baslangic tarihi": "gorev_baslangic", "e posta": "eposta", "eposta": "eposta", "e mail": "eposta",
-}
-#: error kinds (``Hata.tur``) and their labels in the report
-HATA_TURLERI = {
-    "dosya": "Dosya", "sutun": "Sütun sayısı", "il": "Bilinmeyen il", "kapsam": "Yetki alanı dışında",
-    "ilce": "Bilinmeyen ilçe", "mahalle": "Bilinmeyen mahalle", "tc": "Geçersiz TC Kimlik No",
-    "ad": "Ad soyad", "telefon": "Geçersiz telefon", "tarih": "Geçersiz tarih", "eposta": "Geçersiz e-posta",
-    "mahalle_tekrar": "Aynı mahalle birden çok kez", "tc_tekrar": "Aynı TC Kimlik No birden çok kez",
-    "donem": "Dönem çakışması", "tc_gorevde": "Başka yerde görevde",
-}
-_TARIH_TR = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
-_TARIH_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _MAHALLE_EKI = re.compile(r"\s+(mahallesi|mah\.?)(?=\s|$)")
-_NOKTALAMA = re.compile(r"[^a-z0-9 ]+")
 _BELIRSIZ = -1
-
-
-class DosyaHatasi(GecersizVeri):
-    """The file as a whole cannot be read (not CSV, not UTF-8, no header): nothing is checked further."""
-
-
-@dataclass
-class Hata:
-    satir: int
-    tur: str
-    mesaj: str
-    #: what the report shows of the row: il, ilçe, mahalle, TC (masked), ad soyad
-    baglam: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,53 +72,6 @@ class Denetim:
     @property
     def hatali_satirlar(self) -> set[int]:
         return {h.satir for h in self.hatalar}
-
-
-# --- reading the file ---------------------------------------------------------------------------------------
-
-def _metin(veri: bytes) -> str:
-    if veri[:4] == b"PK\x03\x04" or b"\x00" in veri[:4096]:
-        raise DosyaHatasi("Yalnızca CSV dosyası yüklenebilir (Excel'de “CSV UTF-8 (virgülle ayrılmış)” olarak "
-                          "kaydedin).")
-    try:
-        return veri.decode("utf-8-sig")
-    except UnicodeDecodeError as hata:
-        raise DosyaHatasi("Dosya UTF-8 kodlamalı değil; Excel'de “CSV UTF-8 (virgülle ayrılmış)” olarak "
-                          "kaydedin.") from hata
-
-
-def _baslik_anahtari(hucre: str) -> str | None:
-    return BASLIKLAR.get(" ".join(_NOKTALAMA.sub(" ", katla(hucre)).split()))
-
-
-def satirlari_oku(veri: bytes) -> tuple[dict[str, int], int, list[tuple[int, list[str]]]]:
-    """({column key: index}, number of header cells, [(line number, cells)]) of a CSV file; blank rows are
-    skipped.
-
-    The separator is the one the header line uses (";" preferred). Line numbers count physical lines, the
-    header being line 1, so they match what a text editor shows. Raises DosyaHatasi."""
-    metin = _metin(veri)
-    ilk_satir = metin.split("\n", 1)[0]
-    ayirac = ";" if ilk_satir.count(";") >= ilk_satir.count(",") and ";" in ilk_satir else ","
-    okuyucu = csv.reader(io.StringIO(metin, newline=""), delimiter=ayirac)
-    baslik = next(okuyucu, None)
-    if not baslik:
-        raise DosyaHatasi("Dosya boş.")
-    sutunlar = {}
-    for i, hucre in enumerate(baslik):
-        anahtar = _baslik_anahtari(hucre)
-        if anahtar and anahtar not in sutunlar:
-            sutunlar[anahtar] = i
-    eksik = [SUTUN_ADLARI[s] for s in ZORUNLU if s not in sutunlar]
-    if eksik:
-        raise DosyaHatasi(f"Satır 1: başlık satırında eksik sütun: {', '.join(eksik)}. Beklenen sütunlar: "
-                          f"{', '.join(SUTUN_ADLARI[s] for s in ZORUNLU)} (isteğe bağlı: e-posta).")
-    satirlar, onceki = [], okuyucu.line_num
-    for hucreler in okuyucu:
-        if any(h.strip() for h in hucreler):
-            satirlar.append((onceki + 1, hucreler))
-        onceki = okuyucu.line_num
-    return sutunlar, len(baslik), satirlar
 
 
 # --- what the rows are checked against ----------------------------------------------------------------------
@@ -211,22 +126,6 @@ def guncel_donemler(session: Session, en_erken: date | None) -> tuple[dict[int, 
 
 
 # --- checking -----------------------------------------------------------------------------------------------
-
-def tarih_coz(metin: str) -> date | None:
-    """dd.mm.yyyy (also d.m.yyyy, dd/mm/yyyy) or yyyy-mm-dd; None for anything else or an impossible day."""
-    metin = (metin or "").strip()
-    if m := _TARIH_TR.fullmatch(metin):
-        gun, ay, yil = (int(x) for x in m.groups())
-    elif m := _TARIH_ISO.fullmatch(metin):
-        yil, ay, gun = (int(x) for x in m.groups())
-    else:
-        return None
-    try:
-        sonuc = date(yil, ay, gun)
-    except ValueError:
-        return None
-    return sonuc if 1950 <= sonuc.year <= 2100 else None
-
 
 def baglam(hucre: dict[str, str] | None) -> tuple[str, ...]:
     """What an error report line shows of its row: il, ilçe, mahalle, TC (masked), ad soyad."""
@@ -484,11 +383,3 @@ def _ice_aktar(session: Session, veri: bytes, kapsam: Kapsam, dosya_adi: str, ya
     return Sonuc(kayit, denetim)
 
 
-def hata_raporu(hatalar: list[Hata]) -> str:
-    """The errors as CSV text (";"-separated, one error a line), for a spreadsheet."""
-    tampon = io.StringIO()
-    yazici = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-    yazici.writerow(["Satır", "Hata türü", "Hata", "İl", "İlçe", "Mahalle", "TC Kimlik No", "Ad Soyad"])
-    for h in hatalar:
-        yazici.writerow([h.satir, HATA_TURLERI.get(h.tur, h.tur), h.mesaj, *h.baglam, *[""] * (5 - len(h.baglam))])
-    return tampon.getvalue()
