@@ -23,6 +23,7 @@ def rapor_yaz(r: dict, yol: Path) -> None:
         f"- Python {m.get('python')}, PostgreSQL {r.get('postgresql', '-')}, "
         + ", ".join(f"{k} {v}" for k, v in m.get("surumler", {}).items()),
         f"- Veritabanı: {r.get('talep_sayisi')} talep", "",
+        "Nedenler, düzeltilenler ve öneriler: [ANALIZ.md](ANALIZ.md). Nasıl çalıştırılır: [README.md](README.md).", "",
     ]
     if u:
         s = u.get("sure", {})
