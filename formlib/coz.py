@@ -89,7 +89,8 @@ def _birimleri_oku(alan: Alan, form) -> list[dict]:
     """The ticked units in order, each with its sub-fields (priority, note); duplicates dropped."""
     sonuc, gorulen = [], set()
     for ham in form.getlist(alan.ad):
-        if not str(ham).isdigit() or int(ham) in gorulen:
+        # ASCII digits only: "²".isdigit() is true but int("²") fails; 18 digits fit any id column
+        if not (str(ham).isascii() and str(ham).isdigit() and len(str(ham)) <= 18) or int(ham) in gorulen:
             continue
         birim_id = int(ham)
         gorulen.add(birim_id)

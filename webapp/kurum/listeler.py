@@ -73,8 +73,8 @@ def filtre_oku(args) -> Filtre:
     return Filtre(
         durum=args.get("durum") if args.get("durum") in DURUMLAR else None,
         tur=args.get("tur") if args.get("tur") in TURLER else None,
-        il=il if re.fullmatch(r"\d{2}", il) else None,
-        ilce_id=int(ilce) if ilce.isdigit() and re.fullmatch(r"\d{2}", il) else None,
+        il=il if re.fullmatch(r"[0-9]{2}", il) else None,
+        ilce_id=int(ilce) if re.fullmatch(r"[0-9]{1,18}", ilce) and re.fullmatch(r"[0-9]{2}", il) else None,
         baslangic=_tarih(args.get("baslangic")), bitis=_tarih(args.get("bitis")),
         ara=(args.get("ara") or "").strip()[:100],
         sirala=args.get("sirala") if args.get("sirala") in SIRALAMALAR else "yeni")

@@ -65,7 +65,7 @@ def kullanicilar():
     db = get_session()
     ara = (request.args.get("ara") or "").strip()[:100]
     sonra = request.args.get("sonra", "")
-    satirlar, sonraki = kullanicilar_listesi(db, ara, int(sonra) if sonra.isdigit() else None)
+    satirlar, sonraki = kullanicilar_listesi(db, ara, int(sonra) if sonra.isascii() and sonra.isdigit() and len(sonra) <= 18 else None)
     birim_metni = (request.args.get("birim_ara") or "").strip()[:100]
     return render_template("kurum/yonetim.html", sekme="yonetim", satirlar=satirlar, sonraki=sonraki, ara=ara,
                            birim_metni=birim_metni, birimler=birim_ara(db, birim_metni), yetkiler=sorted(YETKILER),

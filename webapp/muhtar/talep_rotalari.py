@@ -95,7 +95,7 @@ def talep_listesi():
     if durum not in talepler.DURUMLAR:
         durum = "bekleyen"
     sayfa_no = request.args.get("sayfa", "1")
-    sayfa_no = int(sayfa_no) if sayfa_no.isdigit() and len(sayfa_no) < 7 else 1
+    sayfa_no = int(sayfa_no) if sayfa_no.isascii() and sayfa_no.isdigit() and len(sayfa_no) < 7 else 1
     session = get_session()
     sayilar = talepler.sayilar(session, current_user.muhtarlik_id)
     sayfa = talepler.sayfa_getir(session, current_user.muhtarlik_id, durum, sayfa_no, sayilar[durum])

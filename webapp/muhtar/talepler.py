@@ -99,7 +99,7 @@ def talep_bul(session: Session, muhtarlik_id: int, anahtar: str) -> Talep | None
     """The talep by number ("2026-000123") or id, only if it is the muhtarlık's."""
     if _NUMARA_RE.fullmatch(anahtar):
         kosul = Talep.numara == anahtar
-    elif anahtar.isdigit() and len(anahtar) < 19:
+    elif anahtar.isascii() and anahtar.isdigit() and len(anahtar) < 19:
         kosul = Talep.id == int(anahtar)
     else:
         return None
