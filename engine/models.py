@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, text
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT for the big tables.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -193,6 +193,9 @@ class Talep(Base):
         Index("ix_talep_durum_olusturma", "durum", "olusturma"),
         #: MİGM's Görünümler: every talep newest first, keyset on (olusturma, id)
         Index("ix_talep_olusturma", "olusturma", "id"),
+        #: Raporlar: the open and overdue lists, newest first, read only the (few) unanswered talepler
+        Index("ix_talep_acik", "olusturma", "id", postgresql_where=text("durum <> 'sonuclanan'"),
+              sqlite_where=text("durum <> 'sonuclanan'")),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     #: human-readable, "2026-000123"; set by the process's first service task

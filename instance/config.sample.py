@@ -79,6 +79,13 @@ EPOSTA_BACKEND = "gelistirme"
 #   MESAJ_TESLIM = "arka_plan" (default; "kapali" under TESTING) | "senkron" (in the request) | "kapali"
 # MESAJ_TESLIM = "arka_plan"
 
+# --- Raporlar (webapp/raporlar) and the timer runner (engine/zamanlayici.py) -------------------------------------
+# Report figures are kept this many seconds per (scope, filter): a dashboard and its table exports compute once.
+# 0 turns the cache off (it is off under TESTING unless set).
+# RAPOR_ONBELLEK_SN = 300
+# The deadline timers run in `flask --app webapp zamanlayici calistir --dongu --aralik 30` (a separate service;
+# several copies are safe). It sends what it queued at the end of each round unless MESAJ_TESLIM = "kapali".
+
 # --- Muhtar login (webapp/muhtar) -----------------------------------------------------------------------------
 # How long the SMS onay kodu stays valid, seconds.
 # MUHTAR_ONAY_KODU_SURESI_SN = 180

@@ -47,6 +47,7 @@ BLUEPRINTS = (
     "webapp.public",
     "webapp.muhtar",
     "webapp.kurum",
+    "webapp.raporlar",
     "webapp.surecler",
     "webapp.kayit",
 )

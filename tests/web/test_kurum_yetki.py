@@ -213,9 +213,10 @@ def test_her_kurum_rotasi_tabloda(dunya):
                 # public: the login steps and logout
                 "/kurum/giris", "/kurum/giris/dogrulama", "/kurum/cikis"}
     # The muhtar registry (/kurum/muhtarlar, blueprint "kayit") has its own matrix: test_kayit_yetki.py;
-    # so have the process versions (/kurum/surecler, blueprint "surecler"): test_surecler.py.
+    # so have the reports (/kurum/raporlar, blueprint "raporlar"): test_raporlar.py, and the process
+    # versions (/kurum/surecler, blueprint "surecler"): test_surecler.py.
     rotalar = {r.rule for r in dunya.ortam.app.url_map.iter_rules()
-               if r.rule.startswith("/kurum") and not r.endpoint.startswith(("kayit.", "surecler."))}
+               if r.rule.startswith("/kurum") and not r.endpoint.startswith(("kayit.", "raporlar.", "surecler."))}
     assert rotalar == kapsanan
 
 

@@ -172,6 +172,7 @@ def _siralama(filtre: Filtre, zaman, oncelik, kimlik) -> tuple[list, tuple, bool
 def _talep_kolonlari():
     return (Talep.id.label("talep_id"), Talep.numara, Talep.tur, Talep.durum, Talep.aciklama,
             Talep.olusturma, Talep.oncelik.label("talep_onceligi"), Talep.son_tarih.label("talep_son_tarih"),
+            Talep.gecikti.label("talep_gecikti"),
             Muhtarlik.ad.label("mahalle"), Ilce.ad.label("ilce"), Il.ad.label("il"))
 
 
