@@ -21,6 +21,7 @@ help:
 	@echo "make run                  kur (venv, paketler, şema, veriler, süreçler) ve 127.0.0.1:\$$MBS_PORT üzerinde çalıştır"
 	@echo "make test                 tüm testler (SQLite)"
 	@echo "make test-pg              tüm testler (PostgreSQL, PG_TEST_URL=$(PG_TEST_URL))"
+	@echo "make test-e2e             tarayıcı testleri (Playwright + Debian Chromium, gunicorn; ekran görüntüleri test-output/e2e/)"
 	@echo "make migrate              veritabanını en son şemaya yükselt"
 	@echo "make migration m=\"...\"    modellerdeki değişiklikten yeni Alembic revizyonu üret"
 	@echo "make surec-dogrula        processes/ ve forms/ dosyalarını denetle"
@@ -51,6 +52,11 @@ test: install
 test-pg: install
 	$(BIN)/python -m webapp.semalar vt-olustur "$(PG_TEST_URL)"
 	MBS_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/e2e): Playwright drives /usr/bin/chromium (apt-get installs it when missing; no
+# browser download) against gunicorn on a fresh database (SQLite, or MBS_TEST_DATABASE_URL). `make test` skips them.
+test-e2e: install
+	MBS_E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 migrate: install
 	$(FLASK) db upgrade

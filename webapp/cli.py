@@ -310,6 +310,26 @@ def zamanlayici_calistir(dongu, aralik, en_cok):
     _sayilari_yaz("Zamanlayıcı", {"uyandırılan talep": sonuc.uyandirilan, "hatalı": sonuc.hatali})
 
 
+# --- tutarlilik ---------------------------------------------------------------------------------------------
+
+@click.command("tutarlilik")
+@click.option("--parti", default=500, show_default=True, type=click.IntRange(min=1),
+              help="Bir seferde okunan süreç örneği sayısı.")
+@with_appcontext
+def tutarlilik(parti):
+    """Her süreç örneğinin durumu, gelen kutusu satırları, talep durumu ve hareket kaydı birbirini tutuyor mu?
+
+    Bir şey değiştirmez. Tutarsızlıkları listeler; varsa çıkış kodu 1 (arızadan sonra, izleme betiklerinde)."""
+    from engine.tutarlilik import tutarlilik_denetle
+    with _database().session() as session:
+        sayi, sorunlar = tutarlilik_denetle(session, parti=parti)
+    for sorun in sorunlar:
+        click.echo(sorun)
+    click.echo(f"Tutarlılık denetimi: {sayi} süreç örneği, {len(sorunlar)} tutarsızlık.")
+    if sorunlar:
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
-    for komut in (db_cli, surec_cli, kullanici_cli, sms_cli, mesaj_cli, zamanlayici_cli, kurulum):
+    for komut in (db_cli, surec_cli, kullanici_cli, sms_cli, mesaj_cli, zamanlayici_cli, kurulum, tutarlilik):
         app.cli.add_command(komut)
