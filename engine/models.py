@@ -230,7 +230,8 @@ class Yonlendirme(Base):
 
     The unit's answer is kept here as it arrives, so no timer or migration can lose it."""
     __tablename__ = "yonlendirme"
-    __table_args__ = (UniqueConstraint("talep_id", "birim_id"),)
+    __table_args__ = (UniqueConstraint("talep_id", "birim_id"),
+                      Index("ix_yonlendirme_birim_talep", "birim_id", "talep_id"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"), index=True)
     birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"), index=True)
@@ -259,7 +260,10 @@ class HumanTask(Base):
     """The inbox index: one row per READY user task, kept in step after every save."""
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_inbox", "birim_id", "durum", "created_at"),
+        #: a unit's Gelen Kutusu and its count: rol in the key keeps the count an index-only scan
+        Index("ix_human_task_gelen", "birim_id", "rol", "durum", "created_at"),
+        #: the talepler a unit is involved in (Görünümler, the talep page's scope check)
+        Index("ix_human_task_birim_talep", "birim_id", "talep_id"),
         Index("ix_human_task_rol_inbox", "rol", "durum", "created_at"),
         #: a unit's Tamamlanan list, latest completion first
         Index("ix_human_task_tamamlanan", "birim_id", "durum", "completed_at"),

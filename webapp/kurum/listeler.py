@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Birim, HumanTask, Il, Ilce, Muhtarlik, Talep, UtcDateTime
 from webapp.kurum.arama import icerir
-from webapp.kurum.erisim import gorunur_talep_kosulu
+from webapp.kurum.erisim import birim_talep_idleri, gorunur_talep_kosulu
 
 SAYFA_BOYU = 25
 TURKIYE = ZoneInfo("Europe/Istanbul")
@@ -182,7 +182,7 @@ def _talep_birlesimi(sorgu: Select) -> Select:
 
 
 def gelen_kutusu(session: Session, birim: Birim, filtre: Filtre, imlec: str | None) -> Sayfa:
-    """Open tasks of the unit (index ix_human_task_inbox: birim_id, durum, created_at)."""
+    """Open tasks of the unit (index ix_human_task_gelen: birim_id, rol, durum, created_at)."""
     sorgu = _talep_birlesimi(
         select(HumanTask.task_uuid, HumanTask.ad.label("gorev"), HumanTask.created_at, HumanTask.oncelik,
                HumanTask.son_tarih, *_talep_kolonlari())
@@ -224,7 +224,8 @@ def sekme_sayilari(session: Session, birim: Birim) -> dict[str, str]:
     gorev = select(HumanTask.id).where(HumanTask.birim_id == birim.id)
     sayilar = {
         "gelen": _sinirli_sayi(session, gorev.where(HumanTask.durum == "acik", HumanTask.rol == birim.rol)),
-        "gorunumler": _sinirli_sayi(session, select(Talep.id).where(gorunur_talep_kosulu(birim))),
+        "gorunumler": _sinirli_sayi(session, select(Talep.id) if birim.rol == "MIGM"
+                                    else birim_talep_idleri(birim)),
         "tamamlanan": _sinirli_sayi(session, gorev.where(HumanTask.durum == "tamamlandi")),
     }
     return {k: f"{SAYI_SINIRI}+" if v > SAYI_SINIRI else str(v) for k, v in sayilar.items()}
