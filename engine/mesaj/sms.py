@@ -54,8 +54,14 @@ class GelistirmeSmsGateway(SmsGateway):
 
     def gonder(self, numara: str, metin: str, *, gizli: bool = False) -> GonderimSonucu:
         gorunen = metin if (not gizli or self.kodlari_logla) else GIZLI_METIN
-        logger.info("SMS (geliştirme, gönderilmedi) -> %s: %s", numara, gorunen)
+        # the number masked as the delivery loop logs it: no log is a copy of the muhtars' phones (KVKK)
+        logger.info("SMS (geliştirme, gönderilmedi) -> %s: %s", _maskeli(numara), gorunen)
         return GonderimSonucu.basari(f"gelistirme-{uuid.uuid4().hex[:12]}")
+
+
+def _maskeli(numara: str) -> str:
+    numara = numara or ""
+    return numara if len(numara) <= 6 else f"{numara[:4]}***{numara[-3:]}"
 
 
 def netgsm_numarasi(numara: str) -> str | None:
