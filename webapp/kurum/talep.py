@@ -2,7 +2,10 @@
 submission, and attachment downloads. Anything another unit may not see is a 404."""
 from __future__ import annotations
 
+import logging
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from engine.errors import GorevTamamlanmis, MbsHatasi
 from engine.runtime import migm_birim_id
@@ -16,6 +19,10 @@ from webapp.kurum.talep_ayrinti import ISLEM_ADLARI, talep_ayrintisi
 from webapp.mesaj_teslim import teslimi_baslat
 from webapp.motor import get_motor
 from webapp.oturum import kurum_gerekli
+
+#: KVKK audit: who was shown a muhtar's full phone number (never the number itself). Route this logger to the
+#: audit log (see README, "Kişisel veriler").
+kvkk_kaydi = logging.getLogger("mbs.kvkk")
 
 #: what the page says after each form is completed
 BASARI_MESAJLARI = {
@@ -36,6 +43,9 @@ def _sayfa(talep: Talep, gorev=None, sonuc: FormSonucu | None = None, form=None,
     db, birim = get_session(), aktif_birim()
     gorev = gorev or gorevler.acik_gorev(db, birim, talep.id)
     ayrinti = talep_ayrintisi(db, birim, talep, gorev, _migm_id(db))
+    if ayrinti.telefon == ayrinti.muhtar.telefon:
+        kvkk_kaydi.info("tam telefon gösterildi: kullanıcı #%s (birim #%s), talep #%s, muhtar #%s",
+                        current_user.kayit.id, birim.id, talep.id, ayrinti.muhtar.id)
     baglam = {"ayrinti": ayrinti, "talep": talep, "gorev": gorev, "islem_adlari": ISLEM_ADLARI,
               "turler": listeler.TURLER, "durumlar": listeler.DURUMLAR, "oncelikler": listeler.ONCELIKLER,
               "sayilar": listeler.sekme_sayilari(db, birim), "birim": birim, "tanim": None,
