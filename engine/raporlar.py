@@ -377,9 +377,12 @@ def _imlec_oku(imlec: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         ham = json.loads(base64.urlsafe_b64decode(imlec + "=" * (-len(imlec) % 4)))
-        return datetime.fromisoformat(ham[0]), int(ham[1])
-    except (ValueError, TypeError, IndexError, json.JSONDecodeError):
+        an, kimlik = datetime.fromisoformat(ham[0]), int(ham[1])
+    except (ValueError, TypeError, IndexError, KeyError, json.JSONDecodeError):
         return None
+    if an.tzinfo is None or not 0 < kimlik < 2 ** 63:  # a tampered cursor is page 1, never an error
+        return None
+    return an, kimlik
 
 
 def talep_sayfasi(session: Session, kapsam: Kapsam, filtre: Filtre, simdi: datetime, imlec: str | None = None,

@@ -32,7 +32,9 @@ TALEP_TURLERI = {"sikayet": "Şikâyet", "istek": "İstek", "ihbar": "İhbar", "
 ACIKLAMA_EN_AZ, ACIKLAMA_EN_COK = 10, 4000
 #: keys a form may never write into the process data: they carry identity and routing already decided
 KORUNAN_ANAHTARLAR = frozenset({"talep_id", "migm_birim_id", "tur", "kayit", "yonlendirme", "alt_yonlendirme",
-                                "belediye_yonlendirmesi", "oneri", "aciklama_kelimeler"})
+                                "belediye_yonlendirmesi", "oneri", "aciklama_kelimeler",
+                                # the due instants the deadline timers wait for (sure/hesapla)
+                                "valilik_suresi", "alt_birim_suresi", "belediye_suresi"})
 
 
 class Motor:

@@ -220,3 +220,21 @@ def test_gec_acilan_gorevin_zamanlayicisi_tekrar_bildirmez(database):
             "Köprü onarıldı.", True, gun(2.5), gun(6))
         assert s.scalar(select(func.count()).select_from(MesajKutusu).where(MesajKutusu.kanal == "eposta")) == 2
         assert tutarlilik_denetle(s)[1] == []
+
+
+def test_form_sureleri_degistiremez(database):
+    """The due instants live in the process data; a form may not move them (they are protected keys)."""
+    import pytest
+
+    from engine.errors import GecersizVeri
+    from engine.models import HumanTask
+    kayit = _kayit(database)
+    motor = Motor(saat=Saat(gun(0)))
+    talep_id = _talepler(database, motor, kayit, 1)[0]
+    with database.session() as s:
+        uuid = s.scalars(select(HumanTask.task_uuid).where(HumanTask.talep_id == talep_id,
+                                                           HumanTask.durum == "acik")).one()
+    with pytest.raises(GecersizVeri), database.unit_of_work() as s:
+        motor.gorev_tamamla(s, uuid, kayit.actor("BELEDIYE-06-CANKAYA"), {
+            "islem_notu": "x", "muhtara_acik": True, "ekler": [],
+            "belediye_suresi": {"son_tarih": "2099-01-01T00:00:00+00:00", "hatirlatma": "2099-01-01T00:00:00+00:00"}})

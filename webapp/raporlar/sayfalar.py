@@ -98,9 +98,9 @@ def filtre_oku(args, bugun: date) -> R.Filtre:
     birim = args.get("birim", "")
     return R.Filtre(
         baslangic=bas, bitis=bit, tur=args.get("tur") if args.get("tur") in TURLER else None,
-        il=il if re.fullmatch(r"\d{2}", il) else None,
+        il=il if re.fullmatch(r"[0-9]{2}", il) else None,
         durum=args.get("durum") if args.get("durum") in DURUMLAR else None,
-        birim_id=int(birim) if birim.isdigit() else None,
+        birim_id=int(birim) if re.fullmatch(r"[0-9]{1,18}", birim) else None,
         liste=args.get("liste") if args.get("liste") in LISTELER else "tumu")
 
 
