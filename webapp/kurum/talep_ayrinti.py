@@ -17,6 +17,8 @@ ISLEM_ADLARI = {
     "alt_birime_yonlendirildi": "Alt birimlere yönlendirildi", "islem_tamamlandi": "İşlem tamamlandı",
     "yonlendirilmeden_kapatildi": "Yönlendirilmeden kapatıldı", "surec_tamamlandi": "Süreç tamamlandı",
     "sonuclandi": "Talep sonuçlandı", "sms_kuyruga_alindi": "SMS gönderildi",
+    "sure_hatirlatma": "Son tarih hatırlatması gönderildi", "sure_asimi": "Son tarih geçti",
+    "ilerleme_bildirimi": "Muhtara 30. gün ara bilgi SMS'i gönderildi", "surum_tasindi": "Süreç sürümü taşındı",
 }
 
 

@@ -25,7 +25,9 @@ DURUM_ADLARI = {"bekleyen": "Bekliyor", "yonlendirilen": "Yönlendirildi", "sonu
 SAYFA_BOYU = 20
 
 #: hareket codes that are bookkeeping, not news for the muhtar
-GIZLI_ISLEMLER = frozenset({"gorev_olustu", "sms_kuyruga_alindi"})
+#: internal movements: reminders and escalations between units, version migrations
+GIZLI_ISLEMLER = frozenset({"gorev_olustu", "sms_kuyruga_alindi", "sure_hatirlatma", "sure_asimi",
+                            "surum_tasindi"})
 
 _NUMARA_RE = re.compile(r"\d{4}-\d{6}")
 
@@ -174,5 +176,6 @@ def islem_etiketi(islem: str, birim: str | None) -> str:
         "yonlendirilmeden_kapatildi": "MİGM talebi yönlendirmeden sonuçlandırdı",
         "surec_tamamlandi": "MİGM süreci tamamladı",
         "sonuclandi": "Talep sonuçlandı",
+        "ilerleme_bildirimi": "Talebinizin işlemde olduğu SMS ile bildirildi",
     }
     return etiketler.get(islem, "Talep üzerinde işlem yapıldı")
