@@ -1,7 +1,7 @@
 """Security headers on every response, and the production check for leftover demo accounts."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from sqlalchemy import inspect, select
 from werkzeug.routing import IntegerConverter
 
@@ -58,7 +58,21 @@ class VeritabaniTamSayisi(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def nul_karakteri_reddet() -> None:
+    """before_request: a NUL character in the path, the query string or a form field is a 400. No browser sends
+    one, and PostgreSQL text cannot hold it: it would reach a query and end as a 500."""
+    if "\x00" in request.path or _nul_var(request.args):
+        abort(400)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and _nul_var(request.form):
+        abort(400)
+
+
+def _nul_var(degerler) -> bool:
+    return any("\x00" in anahtar or any("\x00" in d for d in liste) for anahtar, liste in degerler.lists())
+
+
 def init_app(app: Flask) -> None:
     # before the blueprints are registered: their rules are built with this converter
     app.url_map.converters["int"] = VeritabaniTamSayisi
+    app.before_request(nul_karakteri_reddet)
     app.after_request(basliklari_ekle)

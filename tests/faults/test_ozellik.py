@@ -121,9 +121,9 @@ def test_muhtar_giris_ve_kod_her_girdiye_dayanir(dunya):
         _say()
         yanit = client.post("/muhtar/giris", data={"csrf_token": token, "tc_kimlik_no": tc, "ad_soyad": ad,
                                                    "next": sonraki, "islem": islem})
-        assert _durum(yanit) in (200, 302, 422), (tc, ad, yanit.status_code)
+        assert _durum(yanit) in (200, 302, 400, 422), (tc, ad, yanit.status_code)  # 400: a NUL character
         yanit = client.post("/muhtar/giris/onay", data={"csrf_token": token, "onay_kodu": kod})
-        assert _durum(yanit) in (200, 302, 422), (kod, yanit.status_code)
+        assert _durum(yanit) in (200, 302, 400, 422), (kod, yanit.status_code)
 
     ozellik()
 
@@ -139,10 +139,10 @@ def test_muhtar_basvuru_ve_talep_sayfalari_her_girdiye_dayanir(dunya):
         yanit = client.post("/muhtar/basvuru", data={"csrf_token": token, "tur": tur, "aciklama": aciklama,
                                                      "istek_anahtari": anahtar})
         assert _durum(yanit) in (302, 400, 422), (tur, aciklama, anahtar, yanit.status_code)
-        assert _durum(client.get("/muhtar/talepler", query_string={"durum": durum, "sayfa": sayfa})) == 200
+        assert _durum(client.get("/muhtar/talepler", query_string={"durum": durum, "sayfa": sayfa})) in (200, 400)
         for yol in (f"/muhtar/talepler/{talep}", f"/muhtar/basvuru/tamam/{talep}",
                     f"/muhtar/talepler/{talep}/ekler/{sayfa}"):
-            assert _durum(client.get(yol)) in (200, 404, 308), (yol,)
+            assert _durum(client.get(yol)) in (200, 400, 404, 308), (yol,)
 
     ozellik()
 
@@ -162,10 +162,10 @@ def test_kurum_listeleri_ve_gorev_formu_her_girdiye_dayanir(dunya):
            st.lists(st.tuples(st.sampled_from(alanlar), METIN), max_size=10))
     def ozellik(parametreler, liste, form):
         _say()
-        assert _durum(client.get(f"/kurum/{liste}", query_string=parametreler)) == 200, parametreler
+        assert _durum(client.get(f"/kurum/{liste}", query_string=parametreler)) in (200, 400), parametreler
         yanit = client.post(f"/kurum/gorev/{dunya.gorev['B-MIGM']}",
                             data=MultiDict([("csrf_token", token)] + form))
-        assert _durum(yanit) in (200, 303, 409, 422), (form, yanit.status_code)
+        assert _durum(yanit) in (200, 303, 400, 409, 422), (form, yanit.status_code)
 
     ozellik()
 

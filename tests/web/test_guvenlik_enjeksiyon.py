@@ -121,3 +121,28 @@ def test_serbest_metin_metin_olarak_saklanir_ve_gosterilir(dunya):
         assert not _degerlendirilmis(html), _degerlendirilmis(html)
         assert "<script>alert(1)</script>" not in html
         assert not tam or ("&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{31337*3}}" in html)
+
+
+def test_nul_karakteri_hicbir_yerde_gecmez(dunya):
+    """PostgreSQL text cannot hold NUL: in the path, the query string or a form it is a 400, never a 500."""
+    from sqlalchemy import func, select
+
+    from engine.models import Talep
+    migm, muhtar = dunya.kurum("MIGM"), dunya.muhtar_istemci()
+    for client, yol in ((migm, "/kurum/gorunumler?ara=a%00b"), (migm, "/kurum/gelen-kutusu?%00=1"),
+                        (muhtar, "/muhtar/talepler/2026%00"), (muhtar, "/muhtar/talepler?durum=%00")):
+        assert client.get(yol).status_code == 400, yol
+    with dunya.db.session() as s:
+        once = s.scalar(select(func.count()).select_from(Talep))
+    html = muhtar.get("/muhtar/basvuru").get_data(as_text=True)
+    anahtar = re.search(r'name="istek_anahtari" value="([^"]+)"', html).group(1)
+    yanit = muhtar.post("/muhtar/basvuru", data={"csrf_token": csrf_token(html), "tur": "istek",
+                                                 "aciklama": "Sokak lambası\x00 yanmıyor, onarılsın.",
+                                                 "istek_anahtari": anahtar})
+    assert yanit.status_code == 400
+    token = csrf_token(migm.get("/kurum/hesap/parola").get_data(as_text=True))
+    assert migm.post(f"/kurum/gorev/{dunya.gorev['B-MIGM']}\x00", data={"csrf_token": token}).status_code in (400, 404)
+    assert migm.post(f"/kurum/gorev/{dunya.gorev['B-MIGM']}",
+                     data={"csrf_token": token, "nihai_cevap": "a\x00", "karar": "kapat"}).status_code == 400
+    with dunya.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Talep)) == once
