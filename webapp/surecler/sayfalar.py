@@ -155,7 +155,8 @@ def tasi(surum_id: int):
     db = get_session()
     v = _surum(surum_id)
     hedef = guncel_surum(db, v.process_id)
-    secilen = [int(i) for i in request.form.getlist("talep") if i.isdigit()]
+    # ASCII digits only: "²".isdigit() is true, but int("²") raises
+    secilen = [int(i) for i in request.form.getlist("talep") if i.isascii() and i.isdigit() and len(i) <= 18]
     if request.form.get("hepsi"):
         secilen = [a.talep_id for a in tasima_adaylari(db, v.id, hedef) if a.engel is None]
     gecerli = set(db.scalars(select(Talep.id).where(Talep.id.in_(secilen)))) if secilen else set()
