@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from engine.errors import SurecHatasi
 from engine.models import HumanTask, ProcessInstance, Talep, Yonlendirme
 
+MIGM = "MIGM"
+
 
 def gorev_ozellikleri(task) -> dict:
     """The ``spiffworkflow:properties`` of a task's spec."""
@@ -36,6 +38,11 @@ def _gorev_satiri(session: Session, wf, task, instance: ProcessInstance, talep: 
         raise SurecHatasi(detay=f"{task.task_spec.bpmn_id}: görevin birimi belirlenemedi.")
     part = session.scalars(select(Yonlendirme).where(
         Yonlendirme.talep_id == talep.id, Yonlendirme.birim_id == int(birim_id))).first()
+    if part is None and props.get("rol") != MIGM:
+        # A unit sees a talep through its part (yonlendirme) alone: its lists and the scope check read only
+        # that table, so a task outside a part would be invisible. A BPMN edit that does this is refused.
+        raise SurecHatasi(detay=f"{task.task_spec.bpmn_id}: {birim_id} numaralı birimin bu talepte "
+                                f"yönlendirmesi yok; görev ona verilemez.")
     return HumanTask(
         task_uuid=str(task.id), instance_id=instance.id, talep_id=talep.id, bpmn_id=task.task_spec.bpmn_id,
         ad=task.task_spec.bpmn_name or task.task_spec.bpmn_id, rol=props.get("rol", ""), birim_id=int(birim_id),
@@ -47,7 +54,7 @@ def gorevleri_esitle(session: Session, wf, instance: ProcessInstance, talep: Tal
     """Add rows for new READY user tasks; close rows whose task is no longer READY. Returns the new rows."""
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
     acik = session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.durum == "acik")).all()
+        HumanTask.talep_id == talep.id, HumanTask.durum == "acik")).all()
     bilinen = {row.task_uuid for row in acik}
     for row in acik:
         if row.task_uuid not in ready:

@@ -230,11 +230,18 @@ class Yonlendirme(Base):
 
     The unit's answer is kept here as it arrives, so no timer or migration can lose it."""
     __tablename__ = "yonlendirme"
-    __table_args__ = (UniqueConstraint("talep_id", "birim_id"),
-                      Index("ix_yonlendirme_birim_talep", "birim_id", "talep_id"))
+    __table_args__ = (
+        #: also the index of a talep's parts (talep_id is its prefix)
+        UniqueConstraint("talep_id", "birim_id"),
+        #: a unit's Görünümler in the talep's order, a keyset page read straight off the index; also the
+        #: unit's talepler for the scope check and the reports (birim_id is its prefix)
+        Index("ix_yonlendirme_birim_gorunum", "birim_id", "talep_olusturma", "talep_id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"), index=True)
-    birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"), index=True)
+    talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"))
+    birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"))
+    #: the talep's submission time, copied (it never changes) so a unit's list is ordered within one index
+    talep_olusturma: Mapped[datetime] = mapped_column(UtcDateTime())
     #: the Valilik's part this sub-unit's part was forwarded from
     ust_id: Mapped[int | None] = mapped_column(ForeignKey("yonlendirme.id"))
     yonlendiren_birim_id: Mapped[int] = mapped_column(ForeignKey("birim.id"))
@@ -262,15 +269,14 @@ class HumanTask(Base):
     __table_args__ = (
         #: a unit's Gelen Kutusu and its count: rol in the key keeps the count an index-only scan
         Index("ix_human_task_gelen", "birim_id", "rol", "durum", "created_at"),
-        #: the talepler a unit is involved in (Görünümler, the talep page's scope check)
-        Index("ix_human_task_birim_talep", "birim_id", "talep_id"),
         Index("ix_human_task_rol_inbox", "rol", "durum", "created_at"),
         #: a unit's Tamamlanan list, latest completion first
         Index("ix_human_task_tamamlanan", "birim_id", "durum", "completed_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    #: not indexed: talep and instance are one to one, and the talep_id index serves the instance's rows too
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     talep_id: Mapped[int] = mapped_column(ForeignKey("talep.id"), index=True)
     bpmn_id: Mapped[str] = mapped_column(String(64))
     ad: Mapped[str] = mapped_column(String(128))

@@ -116,7 +116,7 @@ def yonlendirme_kaydet(ctx: ServisBaglami, task, params: dict) -> dict:
         ctx.session.add(Yonlendirme(
             talep_id=ctx.talep.id, birim_id=birim.id, ust_id=ust.id if ust else None,
             yonlendiren_birim_id=yonlendiren.id, oncelik=oncelik, not_=str(item.get("not") or ""),
-            olusturma=ctx.simdi, son_tarih=son_tarih))
+            olusturma=ctx.simdi, son_tarih=son_tarih, talep_olusturma=ctx.talep.olusturma))
         ctx.hareket("birime_iletildi", birim_id=birim.id, not_=str(item.get("not") or ""), muhtar_gorur=False)
     if yonlendiren.rol == "MIGM" and liste:
         _talep_yonlendirildi(ctx, [i.get("oncelik") or "normal" for i in liste])

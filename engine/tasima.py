@@ -159,7 +159,7 @@ def talep_tasi(session: Session, motor: Motor, talep_id: int, hedef_id: int, act
 def _gelen_kutusunu_yenile(session: Session, wf, instance: ProcessInstance, talep: Talep, simdi) -> None:
     """Open inbox rows of tasks still READY take their role, form and unit from the new definition."""
     hazir = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+    for row in session.scalars(select(HumanTask).where(HumanTask.talep_id == talep.id,
                                                        HumanTask.durum == "acik")):
         task = hazir.get(row.task_uuid)
         if task is None:

@@ -34,7 +34,7 @@ def ornek_sorunlari(session: Session, instance: ProcessInstance, talep: Talep | 
         out.append(f"{etiket}: örnek durumu '{instance.status}', süreç tamamlandı={wf.is_completed()}")
     hazir = {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
     acik = set(session.scalars(select(HumanTask.task_uuid).where(
-        HumanTask.instance_id == instance.id, HumanTask.durum == "acik")))
+        HumanTask.talep_id == talep.id, HumanTask.durum == "acik")))
     if hazir != acik:
         out.append(f"{etiket}: gelen kutusu süreçle uyuşmuyor (eksik {len(hazir - acik)}, fazla {len(acik - hazir)})")
     yonlendirildi = session.scalar(select(Yonlendirme.id).where(
@@ -43,14 +43,23 @@ def ornek_sorunlari(session: Session, instance: ProcessInstance, talep: Talep | 
     if talep.durum != beklenen:
         out.append(f"{etiket}: talep durumu '{talep.durum}', beklenen '{beklenen}'")
     out += _hareket_sorunlari(session, etiket, instance, talep.id)
+    out += _parcasiz_gorevler(session, etiket, talep.id)
     return out
+
+
+def _parcasiz_gorevler(session: Session, etiket: str, talep_id: int) -> list[str]:
+    """A non-MİGM unit's task on a talep where the unit has no part: the unit could not see it."""
+    parcali = select(Yonlendirme.birim_id).where(Yonlendirme.talep_id == talep_id)
+    yetim = session.scalars(select(HumanTask.birim_id).where(
+        HumanTask.talep_id == talep_id, HumanTask.rol != "MIGM", HumanTask.birim_id.not_in(parcali))).all()
+    return [f"{etiket}: {len(yetim)} görev, birimin yönlendirmesi olmayan talepte"] if yetim else []
 
 
 def _hareket_sorunlari(session: Session, etiket: str, instance: ProcessInstance, talep_id: int) -> list[str]:
     """Every completed task has exactly one hareket row (of its talep: hareket has no index on task_uuid,
     its (talep_id, zaman) index finds the talep's few rows)."""
     tamamlanan = set(session.scalars(select(HumanTask.task_uuid).where(
-        HumanTask.instance_id == instance.id, HumanTask.durum == "tamamlandi")))
+        HumanTask.talep_id == talep_id, HumanTask.durum == "tamamlandi")))
     if not tamamlanan:
         return []
     kayitli = list(session.scalars(select(Hareket.task_uuid).where(Hareket.talep_id == talep_id,

@@ -268,3 +268,25 @@ def test_yeni_talep_ve_sonuc_epostalari(database, kayit):
     assert [m.alici for m in epostalar] == ["migm@example.gov.tr", "akpinar.cankaya@muhtar.example.gov.tr"]
     assert f"https://mbs.example/kurum/talep/{s.talep_id}" in epostalar[0].metin
     assert "Görev alanımız dışında." in epostalar[1].metin
+
+
+def test_parcasi_olmayan_birime_gorev_verilmez_ve_hic_bir_sey_yazilmaz(database, kayit):
+    """A unit sees a talep through its part alone, so a process (e.g. an analyst's edit) that gives a Belediye
+    a task without recording its part is refused: the routing is rolled back whole, the MİGM task stays open."""
+    from engine.errors import SurecHatasi
+    from engine.runtime import Motor
+    from engine.servisler import VARSAYILAN_SERVISLER
+
+    def yalniz_valilik_parcalari(ctx, task, params):
+        params = dict(params, liste=[i for i in params.get("liste") or []
+                                     if i["birim_id"] != kayit.birim["BELEDIYE-06-CANKAYA"]])
+        return VARSAYILAN_SERVISLER["yonlendirme/kaydet"](ctx, task, params)
+
+    motor = Motor(servisler={**VARSAYILAN_SERVISLER, "yonlendirme/kaydet": yalniz_valilik_parcalari})
+    s = Surucu(database, motor, kayit).baslat()
+    with pytest.raises(SurecHatasi, match="yönlendirme(si)? yok"):
+        s.yonlendir(valilikler=["VALILIK-06"], belediyeler=["BELEDIYE-06-CANKAYA"])
+    assert s.talep().durum == "bekleyen"
+    assert s.gorevler() == [("Task_Yonlendir", "MIGM")]
+    with database.session() as oturum:
+        assert oturum.scalars(select(Yonlendirme).where(Yonlendirme.talep_id == s.talep_id)).all() == []

@@ -1,7 +1,8 @@
 """Who may see what: every query that lists or loads a talep, task, part or attachment goes through here.
 
 The rule (ARCHITECTURE.md, "Roles and units"): MİGM sees every talep. Any other unit sees a talep only when
-it has a part (``yonlendirme``) or a task (``human_task``) on it. Within a talep:
+it has a part (``yonlendirme``) on it; its tasks always lie on its parts (the engine refuses any other). Within
+a talep:
 
 * MİGM sees every part, note and attachment;
 * a Valilik sees its own part (MİGM's note to it, its answer, its attachments), the parts it forwarded to
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, select, true, union
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from engine.models import Birim, Ek, Hareket, HumanTask, Talep, Yonlendirme
@@ -27,16 +28,14 @@ def gorunur_talep_kosulu(birim: Birim) -> ColumnElement[bool]:
     """A WHERE clause over ``Talep``: the talepler this unit is involved in (MİGM: all)."""
     if birim.rol == MIGM:
         return true()
-    # One IN over a UNION, not OR-ed EXISTS: the database plans it as a semi-join driven by the birim_id
-    # indexes of both tables (an OR of EXISTS makes PostgreSQL test every talep row).
     return Talep.id.in_(birim_talep_idleri(birim))
 
 
 def birim_talep_idleri(birim: Birim):
-    """The ids of the talepler a (non-MİGM) unit is involved in: its parts and its tasks (both indexed on
-    (birim_id, talep_id), so this reads two index ranges and never the talep table)."""
-    return union(select(Yonlendirme.talep_id).where(Yonlendirme.birim_id == birim.id),
-                 select(HumanTask.talep_id).where(HumanTask.birim_id == birim.id))
+    """The ids of the talepler a (non-MİGM) unit is involved in: those it has a part in. Its tasks need no
+    second look: the engine gives a non-MİGM unit a task only on a talep where it has a part
+    (``engine.gelen_kutusu``), and ``flask tutarlilik`` checks it."""
+    return select(Yonlendirme.talep_id).where(Yonlendirme.birim_id == birim.id)
 
 
 def talep_gorunur_mu(session: Session, birim: Birim, talep_id: int) -> bool:

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, Select, case, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from engine.models import Birim, HumanTask, Il, Ilce, Muhtarlik, Talep, UtcDateTime
+from engine.models import Birim, HumanTask, Il, Ilce, Muhtarlik, Talep, UtcDateTime, Yonlendirme
 from webapp.kurum.arama import icerir
-from webapp.kurum.erisim import birim_talep_idleri, gorunur_talep_kosulu
+from webapp.kurum.erisim import birim_talep_idleri
 
 SAYFA_BOYU = 25
 TURKIYE = ZoneInfo("Europe/Istanbul")
@@ -85,8 +85,9 @@ def _gun_basi(gun: date) -> datetime:
     return datetime.combine(gun, time.min, tzinfo=TURKIYE)
 
 
-def _filtrele(sorgu: Select, filtre: Filtre) -> Select:
-    """Apply the filter to a query that already joins Talep, Muhtarlik and Ilce."""
+def _filtrele(sorgu: Select, filtre: Filtre, olusturma=Talep.olusturma) -> Select:
+    """Apply the filter to a query that already joins Talep, Muhtarlik and Ilce (``olusturma``: the column
+    of the talep's submission time the list is ordered by, so a date range is a range of its index)."""
     kosullar = []
     if filtre.durum:
         kosullar.append(Talep.durum == filtre.durum)
@@ -97,9 +98,9 @@ def _filtrele(sorgu: Select, filtre: Filtre) -> Select:
     if filtre.ilce_id:
         kosullar.append(Ilce.id == filtre.ilce_id)
     if filtre.baslangic:
-        kosullar.append(Talep.olusturma >= _gun_basi(filtre.baslangic))
+        kosullar.append(olusturma >= _gun_basi(filtre.baslangic))
     if filtre.bitis:
-        kosullar.append(Talep.olusturma < _gun_basi(filtre.bitis + timedelta(days=1)))
+        kosullar.append(olusturma < _gun_basi(filtre.bitis + timedelta(days=1)))
     if filtre.ara:
         kosullar.append(_arama(filtre.ara))
     return sorgu.where(*kosullar)
@@ -193,10 +194,20 @@ def gelen_kutusu(session: Session, birim: Birim, filtre: Filtre, imlec: str | No
 
 
 def gorunumler(session: Session, birim: Birim, filtre: Filtre, imlec: str | None) -> Sayfa:
-    """Every talep the unit is involved in (MİGM: all), one row per talep."""
-    sorgu = _talep_birlesimi(select(*_talep_kolonlari()).where(gorunur_talep_kosulu(birim)))
-    anahtarlar, turler, artan = _siralama(filtre, Talep.olusturma, Talep.oncelik, Talep.id)
-    return _sayfala(session, _filtrele(sorgu, filtre), anahtarlar, turler, artan, imlec)
+    """Every talep the unit is involved in (MİGM: all), one row per talep, newest first by default.
+
+    A unit's rows come from its parts (one per talep) in the talep's order: the page is one range of the
+    index ix_yonlendirme_birim_gorunum, however many talepler the unit has."""
+    if birim.rol == "MIGM":
+        sorgu = _talep_birlesimi(select(*_talep_kolonlari()))
+        olusturma, kimlik = Talep.olusturma, Talep.id
+    else:
+        sorgu = _talep_birlesimi(select(*_talep_kolonlari()).select_from(Yonlendirme)
+                                 .join(Talep, Talep.id == Yonlendirme.talep_id)
+                                 .where(Yonlendirme.birim_id == birim.id))
+        olusturma, kimlik = Yonlendirme.talep_olusturma, Yonlendirme.talep_id
+    anahtarlar, turler, artan = _siralama(filtre, olusturma, Talep.oncelik, kimlik)
+    return _sayfala(session, _filtrele(sorgu, filtre, olusturma), anahtarlar, turler, artan, imlec)
 
 
 def tamamlanan(session: Session, birim: Birim, filtre: Filtre, imlec: str | None) -> Sayfa:
