@@ -20,6 +20,7 @@ from flask_login import UserMixin, current_user
 from engine.models import Kullanici, Muhtar
 from webapp.db import get_session
 from webapp.eklentiler import login_manager
+from webapp.girdi import tamsayi_oku
 
 TURKIYE = ZoneInfo("Europe/Istanbul")
 
@@ -71,14 +72,15 @@ def gorevde(muhtar: Muhtar, gun: date | None = None) -> bool:
 def kullanici_yukle(kimlik: str):
     """Flask-Login's user loader: "k:<id>" or "m:<id>"; None (logged out) for anything else."""
     tur, _, sayi = (kimlik or "").partition(":")
-    if not sayi.isdigit():
+    kimlik_no = tamsayi_oku(sayi)
+    if kimlik_no is None:
         return None
     session = get_session()
     if tur == "k":
-        kullanici = session.get(Kullanici, int(sayi))
+        kullanici = session.get(Kullanici, kimlik_no)
         return KurumOturumu(kullanici) if kullanici is not None and kullanici.aktif else None
     if tur == "m":
-        muhtar = session.get(Muhtar, int(sayi))
+        muhtar = session.get(Muhtar, kimlik_no)
         return MuhtarOturumu(muhtar) if muhtar is not None and gorevde(muhtar) else None
     return None
 

@@ -11,6 +11,7 @@ from engine.muhtar_kayit import (BITIS_NEDENLERI, FormHatasi, KayitBulunamadi, d
                                  degisiklikler, eposta_maskele, guncel_mi, iletisim_guncelle, muhtar_getir,
                                  muhtarlik_getir, yeni_donem)
 from webapp.db import get_session
+from webapp.girdi import tamsayi_oku
 from webapp.kayit import bp
 from webapp.kayit.ortak import aktif_kapsam, kayit_gerekli, tarih_oku
 from webapp.oturum import bugun
@@ -27,15 +28,9 @@ def kayit_menusu():
             "telefon_maskele": telefon_maskele, "eposta_maskele": eposta_maskele}
 
 
-def _sayi_mi(deger: str) -> bool:
-    """ASCII digits that fit an id column ("²".isdigit() is true but int("²") fails; 10**20 overflows)."""
-    return deger.isascii() and deger.isdigit() and len(deger) <= 18
-
-
 def _arama_oku(args) -> Arama:
     durum = args.get("durum", "gorevde")
-    ilce = args.get("ilce", "")
-    return Arama(il_kod=(args.get("il") or "").strip()[:2] or None, ilce_id=int(ilce) if _sayi_mi(ilce) else None,
+    return Arama(il_kod=(args.get("il") or "").strip()[:2] or None, ilce_id=tamsayi_oku(args.get("ilce")),
                  mahalle=(args.get("mahalle") or "").strip()[:100], ad=(args.get("ad") or "").strip()[:100],
                  tc=(args.get("tc") or "").strip()[:11], durum=durum if durum in DURUMLAR else "gorevde")
 
@@ -52,8 +47,7 @@ def _sorgu(arama: Arama) -> dict:
 def liste():
     db, kapsam = get_session(), aktif_kapsam()
     arama = _arama_oku(request.args)
-    sayfa_no = request.args.get("sayfa", "1")
-    sayfa = muhtar_ara(db, kapsam, arama, int(sayfa_no) if _sayi_mi(sayfa_no) else 1, bugun())
+    sayfa = muhtar_ara(db, kapsam, arama, tamsayi_oku(request.args.get("sayfa"), varsayilan=1), bugun())
     il_kod = kapsam.il_kod or arama.il_kod
     return render_template("kayit/liste.html", sekme="kayit", arama=arama, sayfa=sayfa, sorgu=_sorgu(arama),
                            iller=il_secenekleri(db, kapsam), ilceler=ilce_secenekleri(db, il_kod),

@@ -6,6 +6,7 @@ The views in ``giris.py`` call them and commit once.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -18,6 +19,7 @@ from engine.errors import GecersizVeri
 from engine.kayit import PAROLA_EN_AZ
 from engine.models import Kullanici
 from engine.parola import parola_dogrula, parola_hashle, yeniden_hashlenmeli
+from webapp.girdi import rakam_mi
 
 #: failed attempts (password or TOTP code) before the account is locked
 AZAMI_HATALI_GIRIS = 5
@@ -108,8 +110,9 @@ def totp_dene(session: Session, kullanici: Kullanici, kod: str, simdi: datetime)
 
 def totp_gecerli(secret: str | None, kod: str | None, simdi: datetime) -> bool:
     """A six-digit code of this or the neighbouring 30-second step (clock drift)."""
-    kod = "".join((kod or "").split())
-    if not secret or not kod.isdigit() or len(kod) != 6:
+    # pyotp compares NFKC forms, so a code typed in full-width digits ("１２３４５６") has always been accepted
+    kod = unicodedata.normalize("NFKC", "".join((kod or "").split()))
+    if not secret or not rakam_mi(kod, 6, 6):
         return False
     return pyotp.TOTP(secret).verify(kod, for_time=simdi, valid_window=1)
 

@@ -15,6 +15,7 @@ from engine.errors import GecersizVeri
 from engine.kayit import YETKILER, kullanici_olustur
 from engine.models import Birim, Kullanici
 from webapp.db import get_session
+from webapp.girdi import tamsayi_oku
 from webapp.kurum import bp, listeler
 from webapp.kurum.arama import icerir
 from webapp.kurum.ortak import aktif_birim, yonetici_gerekli
@@ -64,8 +65,7 @@ def kullanici_ekle(session: Session, form) -> Kullanici:
 def kullanicilar():
     db = get_session()
     ara = (request.args.get("ara") or "").strip()[:100]
-    sonra = request.args.get("sonra", "")
-    satirlar, sonraki = kullanicilar_listesi(db, ara, int(sonra) if sonra.isascii() and sonra.isdigit() and len(sonra) <= 18 else None)
+    satirlar, sonraki = kullanicilar_listesi(db, ara, tamsayi_oku(request.args.get("sonra")))
     birim_metni = (request.args.get("birim_ara") or "").strip()[:100]
     return render_template("kurum/yonetim.html", sekme="yonetim", satirlar=satirlar, sonraki=sonraki, ara=ara,
                            birim_metni=birim_metni, birimler=birim_ara(db, birim_metni), yetkiler=sorted(YETKILER),

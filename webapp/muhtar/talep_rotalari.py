@@ -13,6 +13,7 @@ from engine.errors import MbsHatasi
 from engine.models import Talep
 from engine.runtime import ACIKLAMA_EN_AZ, ACIKLAMA_EN_COK, TALEP_TURLERI
 from webapp.db import get_session
+from webapp.girdi import tamsayi_oku
 from webapp.motor import get_motor
 from webapp.muhtar import bp, talepler
 from webapp.mesaj_teslim import teslimi_baslat
@@ -94,8 +95,7 @@ def talep_listesi():
     durum = request.args.get("durum", "bekleyen")
     if durum not in talepler.DURUMLAR:
         durum = "bekleyen"
-    sayfa_no = request.args.get("sayfa", "1")
-    sayfa_no = int(sayfa_no) if sayfa_no.isascii() and sayfa_no.isdigit() and len(sayfa_no) < 7 else 1
+    sayfa_no = tamsayi_oku(request.args.get("sayfa"), en_cok_hane=6, varsayilan=1)
     session = get_session()
     sayilar = talepler.sayilar(session, current_user.muhtarlik_id)
     sayfa = talepler.sayfa_getir(session, current_user.muhtarlik_id, durum, sayfa_no, sayilar[durum])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Birim, Ek, Hareket, Il, Ilce, Muhtar, Muhtarlik, Talep
 from engine.runtime import TALEP_TURLERI
+from webapp.girdi import tamsayi_oku
 
 #: durum -> tab title (the manual's words), in the order of the tabs
 DURUMLAR = {
@@ -101,8 +102,8 @@ def talep_bul(session: Session, muhtarlik_id: int, anahtar: str) -> Talep | None
     """The talep by number ("2026-000123") or id, only if it is the muhtarlık's."""
     if _NUMARA_RE.fullmatch(anahtar):
         kosul = Talep.numara == anahtar
-    elif anahtar.isascii() and anahtar.isdigit() and len(anahtar) < 19:
-        kosul = Talep.id == int(anahtar)
+    elif (talep_id := tamsayi_oku(anahtar)) is not None:
+        kosul = Talep.id == talep_id
     else:
         return None
     return session.scalars(select(Talep).where(kosul, Talep.muhtarlik_id == muhtarlik_id)).first()

@@ -21,6 +21,7 @@ from engine.tasima import tasima_adaylari, toplu_tasi
 from engine.yayin import (DOSYA_EN_BUYUK, EN_COK_DOSYA, SurumReddedildi, fark_ozeti, geri_al, guncel_veya_yok,
                           metin_coz, son_kayitlar, surum_denetle, surum_listesi, surum_yayinla)
 from webapp.db import get_database, get_session
+from webapp.girdi import tamsayi_oku
 from webapp.motor import get_motor
 from webapp.oturum import kurum_gerekli
 from webapp.surecler import bp
@@ -155,8 +156,7 @@ def tasi(surum_id: int):
     db = get_session()
     v = _surum(surum_id)
     hedef = guncel_surum(db, v.process_id)
-    # ASCII digits only: "²".isdigit() is true, but int("²") raises
-    secilen = [int(i) for i in request.form.getlist("talep") if i.isascii() and i.isdigit() and len(i) <= 18]
+    secilen = [i for i in map(tamsayi_oku, request.form.getlist("talep")) if i is not None]
     if request.form.get("hepsi"):
         secilen = [a.talep_id for a in tasima_adaylari(db, v.id, hedef) if a.engel is None]
     gecerli = set(db.scalars(select(Talep.id).where(Talep.id.in_(secilen)))) if secilen else set()
