@@ -1,13 +1,16 @@
 """Search, a muhtar's page, contact changes, new terms and early ends."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from engine.errors import GecersizVeri
 from engine.kimlik import tc_maskele, telefon_maskele
-from engine.models import utcnow
+from engine.models import Muhtar, utcnow
 from engine.muhtar_arama import DURUMLAR, Arama, il_secenekleri, ilce_secenekleri, muhtar_ara
-from engine.muhtar_kayit import (BITIS_NEDENLERI, FormHatasi, KayitBulunamadi, donem_bitir, donemler,
+from engine.muhtar_kayit import (BITIS_NEDENLERI, FormHatasi, Kapsam, KayitBulunamadi, donem_bitir, donemler,
                                  degisiklikler, eposta_maskele, guncel_mi, iletisim_guncelle, muhtar_getir,
                                  muhtarlik_getir, yeni_donem)
 from webapp.db import get_session
@@ -98,6 +101,28 @@ def iletisim(muhtar_id: int):
     return redirect(url_for("kayit.muhtar", muhtar_id=muhtar_id), 303)
 
 
+def _donem_kaydet(islem: Callable[[Session, Kapsam], Muhtar], form_sayfasi: Callable, kayit_id: int,
+                  gecersiz_alani: str, mesaj: Callable[[Muhtar], str]):
+    """What ending a term and starting one share: ``islem(db, kapsam)`` changes the registry and returns the
+    muhtar; on success commit, flash ``mesaj(muhtar)`` and go to the muhtar's page. A record outside the scope is
+    a 404; a refused form is rolled back and shown again, 422, by ``form_sayfasi(kayit_id, hatalar, 422)``
+    (a GecersizVeri's message under ``gecersiz_alani``)."""
+    db = get_session()
+    try:
+        muhtar = islem(db, aktif_kapsam())
+    except KayitBulunamadi:
+        abort(404)
+    except FormHatasi as hata:
+        db.rollback()
+        return form_sayfasi(kayit_id, hata.alanlar, 422)
+    except GecersizVeri as hata:
+        db.rollback()
+        return form_sayfasi(kayit_id, {gecersiz_alani: hata.mesaj}, 422)
+    db.commit()
+    flash(mesaj(muhtar), "basari")
+    return redirect(url_for("kayit.muhtar", muhtar_id=muhtar.id), 303)
+
+
 def _bitir_sayfasi(muhtar_id: int, hatalar: dict | None = None, durum: int = 200):
     try:
         ayrinti = muhtar_getir(get_session(), aktif_kapsam(), muhtar_id)
@@ -118,23 +143,13 @@ def bitir_onay(muhtar_id: int):
 def bitir(muhtar_id: int):
     if request.form.get("onay") != "1":
         return _bitir_sayfasi(muhtar_id, {"onay": "Görevin sona ereceğini onaylamak için kutuyu işaretleyin."}, 422)
-    db = get_session()
-    try:
-        muhtar = donem_bitir(db, aktif_kapsam(), muhtar_id, bitis=tarih_oku(request.form.get("bitis")),
-                             neden=request.form.get("neden"), aciklama=request.form.get("aciklama"),
-                             simdi=utcnow(), gun=bugun())
-    except KayitBulunamadi:
-        abort(404)
-    except FormHatasi as hata:
-        db.rollback()
-        return _bitir_sayfasi(muhtar_id, hata.alanlar, 422)
-    except GecersizVeri as hata:
-        db.rollback()
-        return _bitir_sayfasi(muhtar_id, {"bitis": hata.mesaj}, 422)
-    db.commit()
-    flash(f"{muhtar.ad_soyad} adlı muhtarın görevi {muhtar.gorev_bitis:%d.%m.%Y} tarihinden itibaren sona erdi; "
-          "yeni muhtar girilene kadar mahallenin muhtarı yok.", "basari")
-    return redirect(url_for("kayit.muhtar", muhtar_id=muhtar_id), 303)
+    f = request.form
+    return _donem_kaydet(
+        lambda db, kapsam: donem_bitir(db, kapsam, muhtar_id, bitis=tarih_oku(f.get("bitis")), neden=f.get("neden"),
+                                       aciklama=f.get("aciklama"), simdi=utcnow(), gun=bugun()),
+        _bitir_sayfasi, muhtar_id, "bitis",
+        lambda m: f"{m.ad_soyad} adlı muhtarın görevi {m.gorev_bitis:%d.%m.%Y} tarihinden itibaren sona erdi; "
+                  "yeni muhtar girilene kadar mahallenin muhtarı yok.")
 
 
 def _mahalle_sayfasi(muhtarlik_id: int, hatalar: dict | None = None, durum: int = 200):
@@ -156,20 +171,11 @@ def mahalle(muhtarlik_id: int):
 @bp.post("/mahalle/<int:muhtarlik_id>/yeni-donem")
 @kayit_gerekli
 def yeni_donem_view(muhtarlik_id: int):
-    db, f = get_session(), request.form
-    try:
-        yeni = yeni_donem(db, aktif_kapsam(), muhtarlik_id, tc=f.get("tc"), ad_soyad=f.get("ad_soyad"),
-                          telefon=f.get("telefon"), eposta=f.get("eposta"), baslangic=tarih_oku(f.get("baslangic")),
-                          simdi=utcnow())
-    except KayitBulunamadi:
-        abort(404)
-    except FormHatasi as hata:
-        db.rollback()
-        return _mahalle_sayfasi(muhtarlik_id, hata.alanlar, 422)
-    except GecersizVeri as hata:
-        db.rollback()
-        return _mahalle_sayfasi(muhtarlik_id, {"genel": hata.mesaj}, 422)
-    db.commit()
-    flash(f"{yeni.ad_soyad} adlı muhtarın görevi {yeni.gorev_baslangic:%d.%m.%Y} tarihinde başlar; önceki dönem "
-          "bu tarihte sona erer. Mahallenin talepleri yeni muhtara görünür.", "basari")
-    return redirect(url_for("kayit.muhtar", muhtar_id=yeni.id), 303)
+    f = request.form
+    return _donem_kaydet(
+        lambda db, kapsam: yeni_donem(db, kapsam, muhtarlik_id, tc=f.get("tc"), ad_soyad=f.get("ad_soyad"),
+                                      telefon=f.get("telefon"), eposta=f.get("eposta"),
+                                      baslangic=tarih_oku(f.get("baslangic")), simdi=utcnow()),
+        _mahalle_sayfasi, muhtarlik_id, "genel",
+        lambda m: f"{m.ad_soyad} adlı muhtarın görevi {m.gorev_baslangic:%d.%m.%Y} tarihinde başlar; önceki dönem "
+                  "bu tarihte sona erer. Mahallenin talepleri yeni muhtara görünür.")
