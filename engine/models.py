@@ -196,6 +196,9 @@ class Talep(Base):
         #: Raporlar: the open and overdue lists, newest first, read only the (few) unanswered talepler
         Index("ix_talep_acik", "olusturma", "id", postgresql_where=text("durum <> 'sonuclanan'"),
               sqlite_where=text("durum <> 'sonuclanan'")),
+        #: open talepler by due date: the dashboard's most overdue ones, without reading the open ones not due yet
+        Index("ix_talep_acik_son_tarih", "son_tarih", "id", postgresql_where=text("durum <> 'sonuclanan'"),
+              sqlite_where=text("durum <> 'sonuclanan'")),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     #: human-readable, "2026-000123"; set by the process's first service task
@@ -427,3 +430,12 @@ class MuhtarDegisiklik(Base):
     #: why: the reason a term ended, the import it came from
     aciklama: Mapped[str | None] = mapped_column(String(200))
     ice_aktarim_id: Mapped[int | None] = mapped_column(ForeignKey("muhtar_ice_aktarim.id"))
+
+
+class RaporOzeti(Base):
+    """A dashboard report computed off the request path (``engine.rapor_ozeti``): zlib JSON of the figures."""
+    __tablename__ = "rapor_ozeti"
+    #: report, scope and filter, as stable JSON
+    anahtar: Mapped[str] = mapped_column(String(400), primary_key=True)
+    hesaplanma: Mapped[datetime] = mapped_column(UtcDateTime())
+    veri: Mapped[bytes] = mapped_column(LargeBinary)

@@ -74,11 +74,17 @@ def gecikmis_kosulu(simdi: datetime):
     return and_(Talep.durum != SONUCLANAN, or_(Talep.gecikti.is_(True), Talep.son_tarih < simdi))
 
 
-def _kapsam_talep(kapsam: Kapsam):
+def _kapsam_talep(kapsam: Kapsam, filtre: Filtre):
+    """The scope over Talep. A unit's talepler are read off its parts' index (birim_id, talep_olusturma,
+    talep_id) within the date range; a Valilik's sub-units' parts hang under its own part, so its own decides."""
     if kapsam.hepsi:
         return true()
-    # a Valilik's sub-units' parts hang under its own part, so its own part decides
-    return exists().where(Yonlendirme.talep_id == Talep.id, Yonlendirme.birim_id == kapsam.birim_id)
+    parcalar = select(Yonlendirme.talep_id).where(Yonlendirme.birim_id == kapsam.birim_id)
+    if filtre.baslangic:
+        parcalar = parcalar.where(Yonlendirme.talep_olusturma >= gun_basi(filtre.baslangic))
+    if filtre.bitis:
+        parcalar = parcalar.where(Yonlendirme.talep_olusturma < gun_basi(filtre.bitis + timedelta(days=1)))
+    return Talep.id.in_(parcalar)
 
 
 def kapsam_birim_kosulu(kapsam: Kapsam, birim_id_kolonu):
@@ -93,7 +99,7 @@ def kapsam_birim_kosulu(kapsam: Kapsam, birim_id_kolonu):
 
 def talep_kosullari(kapsam: Kapsam, filtre: Filtre, simdi: datetime) -> list:
     """WHERE conditions over Talep alone (no join: the il filter is a semi-join on the muhtarlık)."""
-    k = [_kapsam_talep(kapsam)]
+    k = [_kapsam_talep(kapsam, filtre)]
     if filtre.baslangic:
         k.append(Talep.olusturma >= gun_basi(filtre.baslangic))
     if filtre.bitis:
@@ -399,6 +405,13 @@ def talep_sayfasi(session: Session, kapsam: Kapsam, filtre: Filtre, simdi: datet
         satirlar = satirlar[:boy]
         sonraki = _imlec(satirlar[-1].olusturma, satirlar[-1].id)
     return Sayfa(satirlar, sonraki)
+
+
+def en_cok_gecikenler(session: Session, kapsam: Kapsam, filtre: Filtre, simdi: datetime, boy: int = 10) -> list:
+    """The open overdue talepler whose due date passed longest ago (the dashboard's list): read in due-date
+    order off the partial index ix_talep_acik_son_tarih, so it stops after ``boy`` rows however many are open."""
+    sorgu = talep_sorgusu(kapsam, Filtre(**{**filtre.__dict__, "liste": "gecikmis"}), simdi)
+    return session.execute(sorgu.order_by(Talep.son_tarih.asc().nulls_last(), Talep.id).limit(boy)).all()
 
 
 def talep_satirlari(session: Session, kapsam: Kapsam, filtre: Filtre, simdi: datetime,

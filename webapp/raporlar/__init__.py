@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("raporlar", __name__, url_prefix="/kurum/raporlar")
 
-from webapp.raporlar import sayfalar  # noqa: E402,F401  (registers the routes)
+from webapp.raporlar import komut, sayfalar  # noqa: E402,F401  (registers the routes and the command)

@@ -156,7 +156,7 @@ def pano():
     simdi, birim, kapsam, filtre = _baglam()
     db = get_session()
     r = rapor(db, kapsam, filtre, simdi)
-    gecikmis = R.talep_sayfasi(db, kapsam, R.Filtre(**{**filtre.__dict__, "liste": "gecikmis"}), simdi, boy=10)
+    gecikmis = R.en_cok_gecikenler(db, kapsam, filtre, simdi)
     return render_template(
         "raporlar/pano.html", sekme="raporlar", rapor=r, filtre=filtre, kapsam=kapsam, birim=birim,
         parametreler=filtre_parametreleri(filtre), grafikler=_grafikler(r), gecikmis=gecikmis,
