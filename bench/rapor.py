@@ -60,6 +60,10 @@ def rapor_yaz(r: dict, yol: Path) -> None:
             satirlar.append(f"| {ad} | {v['n']} | {v['medyan_ms']} | {v['p95_ms']} | {v['http']} | {v['bayt']} | "
                             f"{durum} |")
         satirlar.append("")
+        ro = r.get("rapor_ozeti")
+        if ro:
+            satirlar += [f"Panonun varsayılan görünümü ölçümden önce `flask raporlar hazirla` ile hesaplandı: "
+                         f"{ro['kapsam']} kapsam (MİGM + Valilikler) {ro['sure_sn']} s (üretimde 10 dakikada bir).", ""]
     y = r.get("yasam")
     if y:
         ys = y.get("yasam_suresi") or {}
