@@ -24,6 +24,7 @@ ORTAM_DEGISKENLERI = {
     "MBS_PORT": ("PORT", int),
     "MBS_ENV": ("MBS_ENV", str),
     "MBS_CAPTCHA_ENABLED": ("CAPTCHA_ENABLED", lambda v: v.strip().lower() in {"1", "true", "evet", "yes", "on"}),
+    "MBS_MESAJ_SAKLAMA_GUN": ("MESAJ_SAKLAMA_GUN", int),
 }
 
 
@@ -59,6 +60,8 @@ def varsayilanlar(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # `flask mesaj temizle`: delivered/failed outbox rows older than this many days are deleted.
+        "MESAJ_SAKLAMA_GUN": 90,
     }
 
 

@@ -272,6 +272,32 @@ def mesaj_gonder(dongu, aralik):
     _sayilari_yaz("Teslim", teslim_et(_database(), gateway, eposta, ayarlar=teslim))
 
 
+@mesaj_cli.command("temizle")
+@click.option("--gun", type=int, default=None,
+              help="Bu kadar günden eski mesajlar silinir (varsayılan: MESAJ_SAKLAMA_GUN, 90).")
+@click.option("--parti", default=5000, show_default=True, type=click.IntRange(min=1),
+              help="Bir işlemde (transaction) silinen en çok satır.")
+def mesaj_temizle(gun, parti):
+    """Giden kutusundan eski mesajları siler; bekleyen ve gönderilmekte olanlara dokunmaz.
+
+    Gönderilmiş ya da kalıcı olarak başarısız olmuş ve N günden eski satırlar küçük partiler hâlinde
+    silinir; sonuçlanmış mesajlarda hâlâ duran tek kullanımlık kodların metni de silinir."""
+    from engine.errors import MbsHatasi
+    from engine.mesaj import mesajlari_temizle
+    if gun is None:
+        gun = current_app.config.get("MESAJ_SAKLAMA_GUN", 90)
+    try:
+        gun = int(gun)
+    except (TypeError, ValueError) as hata:
+        raise click.ClickException(f"Geçersiz saklama süresi (MESAJ_SAKLAMA_GUN): {gun!r}") from hata
+    try:
+        sonuc = mesajlari_temizle(_database(), gun, parti=parti)
+    except MbsHatasi as hata:
+        raise click.ClickException(hata.mesaj) from hata
+    click.echo(f"Giden kutusu temizlendi: {gun} günden eski {sonuc.silinen} mesaj silindi, "
+               f"{sonuc.kodu_silinen} mesajda onay kodu metni silindi.")
+
+
 # --- zamanlayici ------------------------------------------------------------------------------------------------
 
 zamanlayici_cli = AppGroup("zamanlayici", help="BPMN zamanlayıcıları: süre hatırlatma, süre aşımı, 30. gün SMS'i.")

@@ -11,6 +11,10 @@ One delivery run (``teslim_et``) works in small batches:
    ``deneme_sayisi + 1`` and an exponential back-off; or ``basarisiz`` after a permanent error or the
    last allowed attempt. ``deneme_sayisi`` counts attempts made, the successful one included.
 
+A gizli row (a one-time login code) loses its text when it reaches a final state: the same UPDATE that writes
+``gonderildi`` or ``basarisiz`` replaces ``metin`` with ``SILINEN_KOD_METNI``, so a delivered or dead code
+never stays in the table. (Development keeps it, see ``TeslimAyarlari.gizli_metni_sil``.)
+
 A row in ``gonderiliyor`` is never picked by another sender. The single at-least-once case: a sender that
 dies between sending and recording leaves its rows in ``gonderiliyor``; once the lease expires they go
 back to ``bekliyor`` (counted as an attempt) and are sent again. A live sender never outlives its lease:
@@ -39,6 +43,9 @@ from engine.models import MesajKutusu
 logger = logging.getLogger(__name__)
 
 BEKLIYOR, GONDERILIYOR, GONDERILDI, BASARISIZ = "bekliyor", "gonderiliyor", "gonderildi", "basarisiz"
+SON_DURUMLAR = (GONDERILDI, BASARISIZ)
+#: what a gizli row's text becomes once the row is final: the code itself is gone
+SILINEN_KOD_METNI = "[onay kodu silindi]"
 KIRA_DOLDU = "Gönderim yarıda kaldı (gönderici kira süresi içinde sonuç yazmadı); yeniden denenecek."
 
 
@@ -54,10 +61,16 @@ class TeslimAyarlari:
     kira: float = 300.0
     #: rows claimed per short transaction; parti * the gateway's timeout must stay well under kira
     parti: int = 10
+    #: replace a gizli row's text by SILINEN_KOD_METNI when it becomes final. Off only in development,
+    #: where nothing is really sent and the outbox is where a developer (and the e2e tests) read the code.
+    gizli_metni_sil: bool = True
 
 
 def teslim_ayarlari_olustur(ayarlar: dict) -> TeslimAyarlari:
-    """Read MESAJ_AZAMI_DENEME, MESAJ_GERI_CEKILME_SN, MESAJ_GERI_CEKILME_TAVAN_SN, MESAJ_KIRA_SN, MESAJ_PARTI."""
+    """Read MESAJ_AZAMI_DENEME, MESAJ_GERI_CEKILME_SN, MESAJ_GERI_CEKILME_TAVAN_SN, MESAJ_KIRA_SN, MESAJ_PARTI.
+
+    One-time codes are kept after delivery only when MBS_ENV is "development" (missing counts as not).
+    """
     v = TeslimAyarlari()
     return TeslimAyarlari(
         azami_deneme=int(_ayar(ayarlar, "MESAJ_AZAMI_DENEME", v.azami_deneme)),
@@ -65,6 +78,7 @@ def teslim_ayarlari_olustur(ayarlar: dict) -> TeslimAyarlari:
         geri_cekilme_tavan=float(_ayar(ayarlar, "MESAJ_GERI_CEKILME_TAVAN_SN", v.geri_cekilme_tavan)),
         kira=float(_ayar(ayarlar, "MESAJ_KIRA_SN", v.kira)),
         parti=int(_ayar(ayarlar, "MESAJ_PARTI", v.parti)),
+        gizli_metni_sil=ayarlar.get("MBS_ENV") != "development",
     )
 
 
@@ -156,6 +170,8 @@ def _suresi_dolanlari_geri_al(s, simdi: datetime, ayarlar: TeslimAyarlari, sayac
         m.son_hata = KIRA_DOLDU
         m.sonraki_deneme = simdi
         m.durum = BASARISIZ if m.deneme_sayisi >= ayarlar.azami_deneme else BEKLIYOR
+        if m.durum == BASARISIZ and m.gizli and ayarlar.gizli_metni_sil:
+            m.metin = SILINEN_KOD_METNI
         sayac["basarisiz"] += m.durum == BASARISIZ
         logger.warning("Mesaj #%s kira süresi doldu; durum=%s (deneme %s)", m.id, m.durum, m.deneme_sayisi)
     s.flush()
@@ -184,6 +200,9 @@ def _partiyi_gonder(database: Database, parti: list[_Talep], sms_gateway: SmsGat
 
 def _gonder(mesaj: _Talep, sms_gateway: SmsGateway, eposta_gonderici: EpostaGonderici) -> GonderimSonucu:
     """One attempt; an unexpected exception in a sender is a temporary failure, not a stuck row."""
+    if mesaj.gizli and mesaj.metin == SILINEN_KOD_METNI:
+        # A final gizli row set back to bekliyor by hand: its code is gone, so never text the placeholder.
+        return GonderimSonucu.kalici_hata("Onay kodu silinmiş; bu mesaj yeniden gönderilemez (yeni kod istenmeli).")
     try:
         if mesaj.kanal == "sms":
             return sms_gateway.gonder(mesaj.alici, mesaj.metin, gizli=mesaj.gizli)
@@ -201,15 +220,17 @@ def _sonucu_kaydet(database: Database, mesaj: _Talep, sonuc: GonderimSonucu, sim
                    ayarlar: TeslimAyarlari) -> str:
     """Write the outcome; return the counter key. Guarded updates: a row that changed hands is not overwritten."""
     deneme = mesaj.deneme_sayisi + 1
+    # A final state and the end of a one-time code's text go in the same UPDATE, hence one transaction.
+    kodu_sil = {"metin": SILINEN_KOD_METNI} if mesaj.gizli and ayarlar.gizli_metni_sil else {}
     if sonuc.basarili:
         # Even if the lease was lost meanwhile, the message did go: saying so prevents a second send.
         degisen = _guncelle(database, mesaj, {"durum": GONDERILDI, "deneme_sayisi": deneme, "gonderilme": simdi,
                                               "saglayici_kimlik": (sonuc.saglayici_kimlik or None) and
-                                              sonuc.saglayici_kimlik[:64]}, sadece_bizimse=False)
+                                              sonuc.saglayici_kimlik[:64], **kodu_sil}, sadece_bizimse=False)
         anahtar = "gonderildi"
     elif sonuc.kalici or deneme >= ayarlar.azami_deneme:
         degisen = _guncelle(database, mesaj, {"durum": BASARISIZ, "deneme_sayisi": deneme,
-                                              "son_hata": _kisalt(sonuc.hata)})
+                                              "son_hata": _kisalt(sonuc.hata), **kodu_sil})
         anahtar = "basarisiz"
     else:
         degisen = _guncelle(database, mesaj, {"durum": BEKLIYOR, "deneme_sayisi": deneme, "son_hata": _kisalt(

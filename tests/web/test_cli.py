@@ -135,3 +135,69 @@ def test_mesaj_gonder_bir_kez(app, runner):
     assert "gonderildi: 1" in sonuc.output
     with app.extensions["mbs_db"].session() as s:
         assert s.scalars(select(MesajKutusu.durum)).one() == "gonderildi"
+
+
+def _mesaj_ekle(app, durum: str, yas_gun: int, gizli: bool = False, metin: str = "Talebiniz alındı.") -> int:
+    """An outbox row that became final (or was queued) ``yas_gun`` days ago."""
+    from datetime import timedelta
+
+    from engine.models import utcnow
+    an = utcnow() - timedelta(days=yas_gun)
+    with app.extensions["mbs_db"].unit_of_work() as s:
+        m = MesajKutusu(kanal="sms", alici="+905321234512", metin=metin, gizli=gizli, durum=durum, deneme_sayisi=1,
+                        olusturma=an, sonraki_deneme=an, gonderilme=an if durum == "gonderildi" else None)
+        s.add(m)
+        s.flush()
+        return m.id
+
+
+def _mesaj_kutusu(app) -> dict[int, tuple[str, str]]:
+    with app.extensions["mbs_db"].session() as s:
+        return {m.id: (m.durum, m.metin) for m in s.scalars(select(MesajKutusu))}
+
+
+def test_mesaj_temizle_eski_mesajlari_siler_ve_sayiyi_yazar(app, runner):
+    _modul("engine.mesaj.temizlik")
+    eskiler = [_mesaj_ekle(app, "gonderildi", 100), _mesaj_ekle(app, "gonderildi", 95),
+               _mesaj_ekle(app, "basarisiz", 91)]
+    yeni = _mesaj_ekle(app, "gonderildi", 10)
+    bekleyen = _mesaj_ekle(app, "bekliyor", 200)
+    kod = _mesaj_ekle(app, "gonderildi", 1, gizli=True, metin="Giriş kodunuz: 123456")
+
+    sonuc = runner.invoke(args=["mesaj", "temizle", "--parti", "2"])
+
+    assert sonuc.exit_code == 0, sonuc.output
+    assert sonuc.output.strip() == ("Giden kutusu temizlendi: 90 günden eski 3 mesaj silindi, "
+                                    "1 mesajda onay kodu metni silindi.")
+    kalan = _mesaj_kutusu(app)
+    assert sorted(kalan) == sorted([yeni, bekleyen, kod]) and not set(eskiler) & set(kalan)
+    assert kalan[kod] == ("gonderildi", "[onay kodu silindi]")
+    tekrar = runner.invoke(args=["mesaj", "temizle"])
+    assert "0 mesaj silindi, 0 mesajda" in tekrar.output
+
+
+def test_mesaj_temizle_gun_secenegi_ve_ayar(make_app, monkeypatch):
+    _modul("engine.mesaj.temizlik")
+    monkeypatch.setenv("MBS_MESAJ_SAKLAMA_GUN", "30")
+    app = make_app()
+    otuz_bes, yirmi, bes = (_mesaj_ekle(app, "gonderildi", g) for g in (35, 20, 5))
+    runner = app.test_cli_runner()
+
+    sonuc = runner.invoke(args=["mesaj", "temizle"])  # MBS_MESAJ_SAKLAMA_GUN=30
+    assert sonuc.exit_code == 0, sonuc.output
+    assert "30 günden eski 1 mesaj silindi" in sonuc.output
+    assert sorted(_mesaj_kutusu(app)) == [yirmi, bes]
+
+    sonuc = runner.invoke(args=["mesaj", "temizle", "--gun", "7"])
+    assert sonuc.exit_code == 0, sonuc.output
+    assert "7 günden eski 1 mesaj silindi" in sonuc.output
+    assert sorted(_mesaj_kutusu(app)) == [bes] and otuz_bes not in _mesaj_kutusu(app)
+
+
+def test_mesaj_temizle_gecersiz_gun_turkce_hata(app, runner):
+    _modul("engine.mesaj.temizlik")
+    kimlik = _mesaj_ekle(app, "gonderildi", 400)
+    sonuc = runner.invoke(args=["mesaj", "temizle", "--gun", "0"])
+    assert sonuc.exit_code == 1
+    assert "en az 1 gün" in sonuc.output and "Traceback" not in sonuc.output
+    assert list(_mesaj_kutusu(app)) == [kimlik]
