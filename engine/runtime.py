@@ -22,11 +22,11 @@ from engine.errors import (EsZamanliDegisiklik, GecersizVeri, GorevBulunamadi, G
                            MbsHatasi, SurecHatasi)
 from engine.gelen_kutusu import gorev_ozellikleri, gorevleri_esitle, ifade
 from engine.kelimeler import anahtar_kelimeler
-from engine.models import Birim, Hareket, HumanTask, Muhtar, ProcessInstance, ProcessVersion, Talep, utcnow
+from engine.models import Birim, Hareket, HumanTask, Muhtar, ProcessInstance, Talep, utcnow
 from engine.servisler import VARSAYILAN_SERVISLER, Actor, ServisBaglami
 from engine.durum import durum_coz, durum_kodla
 from engine.saat import sonraki_zamanlayici, surec_saati
-from engine.surecler import guncel_surum, surum_spec
+from engine.surecler import guncel_surum, surum_spec, surum_spec_kimlikle
 
 TALEP_TURLERI = {"sikayet": "Şikâyet", "istek": "İstek", "ihbar": "İhbar", "gorus_oneri": "Görüş ve Öneri"}
 ACIKLAMA_EN_AZ, ACIKLAMA_EN_COK = 10, 4000
@@ -67,7 +67,7 @@ class Motor:
     def yukle(self, session: Session, instance: ProcessInstance, talep: Talep, actor: Actor | None,
               simdi: datetime) -> BpmnWorkflow:
         """The instance's workflow on its own version, with this operation's script engine attached."""
-        spec, subs = surum_spec(session.get(ProcessVersion, instance.version_id))
+        spec, subs = surum_spec_kimlikle(session, instance.version_id)
         wf = durum_coz(instance.state, spec, subs)
         wf.script_engine = self._script_engine(session, talep, actor, simdi)
         return wf

@@ -121,6 +121,24 @@ def surum_spec(version: ProcessVersion):
     return _spec_cached(_Dosyalar(version), version.process_id)
 
 
+#: (version id, SHA-256) -> spec, for surum_spec_kimlikle; bounded like _spec_cached
+_KIMLIKLE: dict = {}
+
+
+def surum_spec_kimlikle(session: Session, version_id: int):
+    """The parsed spec of the version with this id, reading only its SHA-256 when the spec is already parsed:
+    a version row carries ~90 KB of BPMN and its serialised spec, which every task completion would otherwise
+    fetch and decode again (the SHA-256 keeps two databases' version 1 apart)."""
+    sha = session.scalar(select(ProcessVersion.sha256).where(ProcessVersion.id == version_id))
+    spec = _KIMLIKLE.get((version_id, sha))
+    if spec is None:
+        spec = surum_spec(session.get(ProcessVersion, version_id))
+        if len(_KIMLIKLE) >= 32:
+            _KIMLIKLE.clear()
+        _KIMLIKLE[(version_id, sha)] = spec
+    return spec
+
+
 def surum_yukle(session: Session, files: dict[str, str], deployed_by: str,
                 process_id: str = PROCESS_ID) -> ProcessVersion:
     """Deploy the files as the current version of the process; the same files twice give one version."""

@@ -74,6 +74,7 @@ EPOSTA_BACKEND = "gelistirme"
 # MESAJ_GERI_CEKILME_TAVAN_SN = 3600   # ... at most this
 # MESAJ_KIRA_SN = 300              # a claimed message is taken back after this many seconds
 # MESAJ_PARTI = 10                 # messages claimed per transaction
+# MESAJ_SAKLAMA_GUN = 90           # flask mesaj temizle: delete delivered/failed messages older than this
 # After a commit that queued messages, the web process starts delivering them at once in a background
 # thread; with a separate `mesaj gonder --dongu` process you may turn that off.
 #   MESAJ_TESLIM = "arka_plan" (default; "kapali" under TESTING) | "senkron" (in the request) | "kapali"
