@@ -46,7 +46,9 @@ def rapor_yaz(r: dict, yol: Path) -> None:
                      f"| SpiffWorkflow'un kendi JSON serileştiricisiyle (spec dahil) aynı iş | "
                      f"{mo['taban_spiff_json']['medyan_ms']} | {mo['taban_spiff_json']['p95_ms']} |", "",
                      f"Oran (medyan): motor / taban = **{mo['oran_medyan']}×** (hedef ≤ 3×: "
-                     f"{_durum(mo['oran_medyan'] <= 3)}); motor / Spiff JSON = {mo['oran_spiff_json_medyan']}×.", ""]
+                     f"{_durum(mo['oran_medyan'] <= 3)}); motor / Spiff JSON = {mo['oran_spiff_json_medyan']}×. "
+                     f"Bir tamamlamada {mo.get('sql_ifadesi', '?')} SQL ifadesi (medyan; BEGIN/COMMIT hariç); taban ve "
+                     "motor her görev için art arda ölçülür (aynı makine yükü).", ""]
     sy = r.get("sayfalar")
     if sy:
         satirlar += [f"## 2. Sayfa gecikmesi (gunicorn, {r.get('sunucu', {}).get('isci')} işçi, 127.0.0.1, sıralı istemci)",

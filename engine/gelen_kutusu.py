@@ -36,16 +36,18 @@ def _gorev_satiri(session: Session, wf, task, instance: ProcessInstance, talep: 
     birim_id = ifade(wf, task, props.get("birim"))
     if birim_id is None:
         raise SurecHatasi(detay=f"{task.task_spec.bpmn_id}: görevin birimi belirlenemedi.")
-    part = session.scalars(select(Yonlendirme).where(
+    rol = props.get("rol", "")
+    # MİGM has no part of its own: its tasks take the talep's priority and due date
+    part = None if rol == MIGM else session.scalars(select(Yonlendirme).where(
         Yonlendirme.talep_id == talep.id, Yonlendirme.birim_id == int(birim_id))).first()
-    if part is None and props.get("rol") != MIGM:
+    if part is None and rol != MIGM:
         # A unit sees a talep through its part (yonlendirme) alone: its lists and the scope check read only
         # that table, so a task outside a part would be invisible. A BPMN edit that does this is refused.
         raise SurecHatasi(detay=f"{task.task_spec.bpmn_id}: {birim_id} numaralı birimin bu talepte "
                                 f"yönlendirmesi yok; görev ona verilemez.")
     return HumanTask(
         task_uuid=str(task.id), instance_id=instance.id, talep_id=talep.id, bpmn_id=task.task_spec.bpmn_id,
-        ad=task.task_spec.bpmn_name or task.task_spec.bpmn_id, rol=props.get("rol", ""), birim_id=int(birim_id),
+        ad=task.task_spec.bpmn_name or task.task_spec.bpmn_id, rol=rol, birim_id=int(birim_id),
         form_key=props.get("formKey", ""), created_at=simdi,
         oncelik=part.oncelik if part else talep.oncelik, son_tarih=part.son_tarih if part else talep.son_tarih)
 
