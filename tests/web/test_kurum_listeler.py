@@ -146,10 +146,24 @@ def test_belediye_yalniz_kendi_talepleri_ve_tamamlanan(liste):
 def test_bozuk_parametreler_hata_vermez(liste):
     k, _ = liste
     migm = oturumlu(k, "MIGM")
+    import base64
+    import json
+
+    def imlec(*degerler):
+        return base64.urlsafe_b64encode(json.dumps(list(degerler)).encode()).decode().rstrip("=")
+    tam = _numaralar(metin(migm.get("/kurum/gorunumler")))
+    # tampered cursors: a date without its zone, an id past BIGINT, a negative id: all read as page 1
+    kotu_imlecler = [imlec("2026-03-01T10:00:00", 5), imlec("2026-03-01T10:00:00+00:00", 2**63),
+                     imlec("2026-03-01T10:00:00+00:00", -1)]
     for sorgu in ["sonra=bozuk", "sonra=WzEsMiwzXQ", "baslangic=2026-13-45", "il=abc&ilce=5", "sirala=sil",
-                  "durum=<script>", "ara=%25_%5C", "sirala=oncelik&sonra=WyJ4IiwxXQ"]:
+                  "durum=<script>", "ara=%25_%5C", "sirala=oncelik&sonra=WyJ4IiwxXQ", "il=٠٦",
+                  *[f"sonra={i}" for i in kotu_imlecler], f"sirala=oncelik&sonra={imlec(1, '2026-03-01', 2**64)}"]:
         yanit = migm.get(f"/kurum/gorunumler?{sorgu}")
         assert yanit.status_code == 200 and "<script>" not in metin(yanit).split("<main")[1], sorgu
+        if sorgu.startswith("sonra=") and sorgu != "sonra=bozuk":
+            assert _numaralar(metin(yanit)) == tam, sorgu
+    # a talep number is ASCII digits: Arabic-Indic digits find nothing
+    assert _numaralar(metin(migm.get("/kurum/gorunumler?ara=2026-١"))) == []
 
 
 def test_listeler_is_akisi_yuklemez(liste, monkeypatch):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Birim, HumanTask, Il, Ilce, Muhtarlik, Talep, UtcDateTime, Yonlendirme
 from webapp.kurum.arama import icerir
+from webapp.girdi import BIGINT_EN_BUYUK, rakam_mi, tamsayi_oku
 from webapp.kurum.erisim import birim_talep_idleri
 
 SAYFA_BOYU = 25
@@ -30,7 +31,7 @@ DURUMLAR = {"bekleyen": "Bekleyen", "yonlendirilen": "Yönlendirilen", "sonuclan
 TURLER = {"sikayet": "Şikâyet", "istek": "İstek", "ihbar": "İhbar", "gorus_oneri": "Görüş ve Öneri"}
 ONCELIKLER = {"normal": "Normal", "yuksek": "Yüksek", "acil": "Acil"}
 SIRALAMALAR = {"yeni": "Yeniden eskiye", "eski": "Eskiden yeniye", "oncelik": "Önceliğe göre"}
-_NUMARA = re.compile(r"\d{4}-\d{1,6}")
+_NUMARA = re.compile(r"[0-9]{4}-[0-9]{1,6}")
 
 
 def oncelik_sirasi(kolon) -> case:
@@ -73,8 +74,8 @@ def filtre_oku(args) -> Filtre:
     return Filtre(
         durum=args.get("durum") if args.get("durum") in DURUMLAR else None,
         tur=args.get("tur") if args.get("tur") in TURLER else None,
-        il=il if re.fullmatch(r"[0-9]{2}", il) else None,
-        ilce_id=int(ilce) if re.fullmatch(r"[0-9]{1,18}", ilce) and re.fullmatch(r"[0-9]{2}", il) else None,
+        il=il if rakam_mi(il, 2, 2) else None,
+        ilce_id=tamsayi_oku(ilce) if rakam_mi(il, 2, 2) else None,
         baslangic=_tarih(args.get("baslangic")), bitis=_tarih(args.get("bitis")),
         ara=(args.get("ara") or "").strip()[:100],
         sirala=args.get("sirala") if args.get("sirala") in SIRALAMALAR else "yeni")
@@ -136,9 +137,15 @@ def _imlec_oku(imlec: str | None, turler: tuple) -> tuple | None:
         ham = json.loads(base64.urlsafe_b64decode(imlec + "=" * (-len(imlec) % 4)))
         if not isinstance(ham, list) or len(ham) != len(turler):
             return None
-        return tuple(datetime.fromisoformat(v) if t is datetime else int(v) for v, t in zip(ham, turler))
+        degerler = tuple(datetime.fromisoformat(v) if t is datetime else int(v) for v, t in zip(ham, turler))
     except (ValueError, TypeError, json.JSONDecodeError):
         return None
+    # a tampered cursor is page 1, never an error: a date without its zone cannot be compared with the
+    # columns, and a number past BIGINT overflows the query
+    for v in degerler:
+        if isinstance(v, datetime) and v.tzinfo is None or isinstance(v, int) and not 0 <= v <= BIGINT_EN_BUYUK:
+            return None
+    return degerler
 
 
 def _sayfala(session: Session, sorgu: Select, anahtarlar: list, turler: tuple, artan: bool,

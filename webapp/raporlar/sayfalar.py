@@ -1,7 +1,6 @@
 """The Raporlar pages and downloads. Views are thin: check the reader, read the filter, call, render."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from functools import wraps
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from engine import raporlar as R
 from engine.models import Birim, Il
 from webapp.db import get_database, get_session
+from webapp.girdi import rakam_mi, tamsayi_oku
 from webapp.motor import get_motor
 from webapp.oturum import kurum_gerekli
 from webapp.raporlar import bp, disari, isi
@@ -98,9 +98,9 @@ def filtre_oku(args, bugun: date) -> R.Filtre:
     birim = args.get("birim", "")
     return R.Filtre(
         baslangic=bas, bitis=bit, tur=args.get("tur") if args.get("tur") in TURLER else None,
-        il=il if re.fullmatch(r"[0-9]{2}", il) else None,
+        il=il if rakam_mi(il, 2, 2) else None,
         durum=args.get("durum") if args.get("durum") in DURUMLAR else None,
-        birim_id=int(birim) if re.fullmatch(r"[0-9]{1,18}", birim) else None,
+        birim_id=tamsayi_oku(birim),
         liste=args.get("liste") if args.get("liste") in LISTELER else "tumu")
 
 
