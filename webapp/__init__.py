@@ -23,6 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if ayarlar.uretimde(app):
         from webapp.guvenlik import demo_verisini_denetle
         demo_verisini_denetle(app)
+    from webapp.girdi import AsciiTamsayi
+    app.url_map.converters["int"] = AsciiTamsayi  # before the routes are added
     _register_blueprints(app)
     from webapp import cli
     cli.init_app(app)

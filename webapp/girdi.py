@@ -6,6 +6,8 @@ Arabic-Indic digits ("٣") pass it and ``int()`` reads them, so the same number 
 """
 from __future__ import annotations
 
+from werkzeug.routing import IntegerConverter
+
 #: the largest value a PostgreSQL BIGINT (and SQLite INTEGER) column holds; a larger one overflows in the query
 BIGINT_EN_BUYUK = 2**63 - 1
 
@@ -25,3 +27,9 @@ def tamsayi_oku(deger: str | None, en_cok_hane: int = 18, varsayilan: int | None
         return varsayilan
     sayi = int(deger)
     return sayi if sayi <= BIGINT_EN_BUYUK else varsayilan
+
+
+class AsciiTamsayi(IntegerConverter):
+    """The ``<int:...>`` of every route: ASCII digits only, at most 18 (Werkzeug's own takes any Unicode
+    digit, so "/kurum/talep/١" was talep 1 under a second address; and an id past BIGINT never reaches a query)."""
+    regex = r"[0-9]{1,18}"

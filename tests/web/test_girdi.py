@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.guvenlik_ortak import dunya  # noqa: F401  (fixture)
+from tests.web.kurum_yardim import _hizli_hash_yukseltilmez  # noqa: F401  (autouse: fast test logins)
 from webapp.girdi import BIGINT_EN_BUYUK, rakam_mi, tamsayi_oku
 
 REDDEDILEN = ["²", "٣", "-1", "", " 5", "5 ", "+5", "1.0", "1e3", "１", "0x1", "\x00", None, str(2**63),
@@ -33,3 +35,16 @@ def test_hane_siniri():
     assert rakam_mi("123456", 6, 6) and not rakam_mi("12345", 6, 6) and not rakam_mi("1234567", 6, 6)
     assert tamsayi_oku("999999", en_cok_hane=6) == 999999
     assert tamsayi_oku("1000000", en_cok_hane=6) is None
+
+
+def test_rota_kimlikleri_yalniz_ascii_rakam(dunya):
+    """``<int:...>`` in a route: talep 1 has one address; Arabic-Indic or full-width digits and ids past
+    BIGINT are 404, like a talep that does not exist."""
+    from tests.web.kurum_yardim import oturumlu
+    migm = oturumlu(dunya.ortam, "MIGM")
+    talep = dunya.talep["A"]
+    assert migm.get(f"/kurum/talep/{talep}").status_code == 200
+    arapca = "".join(chr(0x0660 + int(c)) for c in str(talep))
+    genis = "".join(chr(0xFF10 + int(c)) for c in str(talep))
+    for yol in (arapca, genis, "9" * 19, str(2**64)):
+        assert migm.get(f"/kurum/talep/{yol}").status_code == 404, yol
