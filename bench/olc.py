@@ -397,7 +397,24 @@ class Yasam:
         self._gorev("migm", talep_id, {"nihai_cevap": "Talebiniz karşılanmıştır.", "tamamlama_onayi": "1"})
 
 
-def yasam_olc(adres: str, db: Database, sure: float = 60, thread: int = 8) -> dict:
+def _cpu_sn(pidler) -> float:
+    """User + system CPU seconds used so far by these processes (from /proc)."""
+    toplam = 0
+    for pid in pidler:
+        try:
+            alanlar = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            toplam += int(alanlar[11]) + int(alanlar[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return toplam / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pidleri() -> list[int]:
+    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def yasam_olc(adres: str, db: Database, sure: float = 60, thread: int = 8, isciler=None) -> dict:
     birim = _birim_idleri(db)
     oturumlar = {"migm": kurum_giris(adres, "bench.migm"), "valilik": kurum_giris(adres, "bench.valilik06"),
                  "saglik": kurum_giris(adres, "bench.saglik06"), "meb": kurum_giris(adres, "bench.meb06"),
@@ -420,6 +437,11 @@ def yasam_olc(adres: str, db: Database, sure: float = 60, thread: int = 8) -> di
             with kilit:
                 sureler.append(time.perf_counter() - t)
 
+    # where the 2 cores go: this client, the gunicorn workers, PostgreSQL (its backends come and go: counted
+    # over the processes alive at the end, which holds the pool's connections)
+    isci_pid = isciler() if isciler else []
+    pg_once = {p: _cpu_sn([p]) for p in _postgres_pidleri()}
+    istemci_once, isci_once = time.process_time(), _cpu_sn(isci_pid)
     bas = time.monotonic()
     isler = [threading.Thread(target=dongu) for _ in range(thread)]
     for t in isler:
@@ -427,7 +449,11 @@ def yasam_olc(adres: str, db: Database, sure: float = 60, thread: int = 8) -> di
     for t in isler:
         t.join()
     gecen = time.monotonic() - bas
+    n = max(len(sureler), 1)
+    cpu = {"istemci": time.process_time() - istemci_once, "gunicorn": _cpu_sn(isci_pid) - isci_once,
+           "postgresql": sum(_cpu_sn([p]) - pg_once.get(p, 0.0) for p in _postgres_pidleri())}
     return {"sure_sn": round(gecen, 1), "thread": thread, "yasam": len(sureler),
+            "cpu_ms_yasam_basina": {k: round(v * 1000 / n, 1) for k, v in cpu.items()},
             "yasam_sn": round(len(sureler) / gecen, 2), "istek_sn": round(len(sureler) * 17 / gecen, 1),
             "yasam_suresi": ozet(sureler) if sureler else None, "hata": len(hatalar), "hatalar": hatalar[:5]}
 
@@ -561,7 +587,7 @@ def main(argv=None) -> int:
             elif "x" in secim:
                 SONUCLAR.setdefault("sayfalar", {}).update(xlsx_olc(sunucu.adres, db))
             if "3" in secim:
-                SONUCLAR["yasam"] = yasam_olc(sunucu.adres, db, a.sure, a.thread)
+                SONUCLAR["yasam"] = yasam_olc(sunucu.adres, db, a.sure, a.thread, sunucu.isciler)
                 yaz(f"3. yaşam: {SONUCLAR['yasam']}")
             SONUCLAR["tepe_rss_mb"] = sunucu.tepe_rss_mb()
             yaz(f"RSS: {SONUCLAR['tepe_rss_mb']}")

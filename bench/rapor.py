@@ -75,6 +75,12 @@ def rapor_yaz(r: dict, yol: Path) -> None:
                      f"bir döngü medyan {ys.get('medyan_ms')} ms, p95 {ys.get('p95_ms')} ms. Bir döngü: başvuru (GET+POST), "
                      "MİGM arama + yönlendirme, Valilik iki alt birime, iki alt birim + Belediye + Valilik "
                      "tamamlar, MİGM kapatır (8 POST, 9 GET; yönlendirmeler izlenmez).", ""]
+        c = y.get("cpu_ms_yasam_basina")
+        if c:
+            toplam = sum(c.values())
+            satirlar += [f"Bir döngünün CPU'su (ms): istemci {c['istemci']}, gunicorn işçileri {c['gunicorn']}, "
+                         f"PostgreSQL {c['postgresql']}; toplam {round(toplam, 1)} ms. 2 çekirdekte 30 döngü/s, döngü "
+                         f"başına en çok {round(2000 / 30, 1)} ms CPU demektir (istemci dahil).", ""]
         if y.get("hatalar"):
             satirlar += ["Hatalar (ilk beş): " + "; ".join(f"`{h}`" for h in y["hatalar"]), ""]
     b = r.get("bayt")

@@ -13,9 +13,9 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine.durum import durum_coz
-from engine.models import Birim, HumanTask, ProcessInstance, ProcessVersion, Talep
+from engine.models import Birim, HumanTask, ProcessInstance, Talep
 from engine.oneri import ALANLAR, gorev_onerisi, on_degerler
-from engine.surecler import surum_spec
+from engine.surecler import surum_spec_kimlikle
 from webapp.db import get_session
 from webapp.surecler import bp
 from webapp.surecler.yetki import analist_mi
@@ -25,7 +25,7 @@ BASKA_BIRIM = "başka birim"
 
 def _tamamlanan_ogeler(instance: ProcessInstance) -> set[str]:
     """bpmn ids of every completed task of the instance, its subprocesses included."""
-    spec, subs = surum_spec(get_session().get(ProcessVersion, instance.version_id))
+    spec, subs = surum_spec_kimlikle(get_session(), instance.version_id)
     wf = durum_coz(instance.state, spec, subs)
     out = set()
     for w in [wf, *wf.subprocesses.values()]:
