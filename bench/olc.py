@@ -460,11 +460,26 @@ def yasam_olc(adres: str, db: Database, sure: float = 60, thread: int = 8, iscil
 
 # --- 4. bytes per closed talep ---------------------------------------------------------------------------
 
+def _gunluk_temizlik(db: Database) -> dict:
+    """What production runs daily (``flask mesaj temizle``: delivered messages older than 90 days go), timed;
+    then the outbox's indexes rebuilt, which is where a daily purge keeps them (freed pages are reused by the
+    next day's messages), not where one purge of three years at once leaves them."""
+    from engine.mesaj.temizlik import mesajlari_temizle
+    t = time.perf_counter()
+    sonuc = mesajlari_temizle(db)
+    sure = time.perf_counter() - t
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE mesaj_kutusu"))
+        conn.execute(text("REINDEX TABLE mesaj_kutusu"))
+    return {"silinen": sonuc.silinen, "sure_sn": round(sure, 1)}
+
+
 def bayt_olc(db: Database, ornek: int = 2000) -> dict:
     tablolar = ("talep", "process_instance", "yonlendirme", "human_task", "hareket", "mesaj_kutusu")
+    if db.engine.dialect.name != "postgresql":
+        return {}
+    temizlik = _gunluk_temizlik(db)
     with db.session() as s:
-        if db.engine.dialect.name != "postgresql":
-            return {}
         toplam = {t: s.scalar(text(f"SELECT pg_total_relation_size('{t}')")) for t in tablolar}
         yigin = {t: s.scalar(text(f"SELECT pg_relation_size('{t}') + coalesce(pg_relation_size("
                                   f"(SELECT reltoastrelid FROM pg_class WHERE relname = '{t}')), 0)"))
@@ -490,7 +505,7 @@ def bayt_olc(db: Database, ornek: int = 2000) -> dict:
         veri = sum(v for k, v in satir.items() if not k.startswith("("))
         # the indexes' share: the tables' index bytes per talep
         indeks = sum(toplam[t] - yigin[t] for t in tablolar) / talep_sayisi
-    return {"ornek": len(idler), "satir_bayt": {k: round(v) for k, v in satir.items()},
+    return {"ornek": len(idler), "temizlik": temizlik, "satir_bayt": {k: round(v) for k, v in satir.items()},
             "satirlar_toplam": round(veri), "indeks_payi": round(indeks), "kapali_talep_basina": round(veri + indeks),
             "tablolar_toplam_mb": round(sum(toplam.values()) / 2**20), "talep": talep_sayisi, "kapali": kapali,
             "tum_tablolar_talep_basina": round(sum(toplam.values()) / talep_sayisi)}

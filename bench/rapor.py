@@ -92,6 +92,12 @@ def rapor_yaz(r: dict, yol: Path) -> None:
                      f"**{b['kapali_talep_basina']} B/kapalı talep** (hedef ≤ 8192: "
                      f"{_durum(b['kapali_talep_basina'] <= 8192)}). Altı tablonun toplamı {b['tablolar_toplam_mb']} MB "
                      f"/ {b['talep']} talep = {b['tum_tablolar_talep_basina']} B/talep (açıklar dahil).", ""]
+        tz = b.get("temizlik")
+        if tz:
+            satirlar += [f"Ölçümden önce üretimin günlük işi `flask mesaj temizle` (90 günden eski teslim edilmiş "
+                         f"mesajlar) çalıştırıldı: {tz['silinen']} satır {tz['sure_sn']} s; giden kutusunun "
+                         "indeksleri sonra yeniden kuruldu (günlük temizlikte boşalan sayfalar ertesi günün "
+                         "mesajlarına gider).", ""]
     if r.get("tepe_rss_mb"):
         satirlar += [f"Gunicorn işçilerinin tepe RSS'i (VmHWM, MB): {r['tepe_rss_mb']}.", ""]
     k = r.get("kayit")

@@ -181,6 +181,14 @@ def _satirlar(conn, talep_id: int, instance_id: int) -> dict:
     return out
 
 
+def _gonderilmis_say(mesajlar: list[dict]) -> None:
+    """The outbox as production has it: the separate sender (``flask mesaj gonder --dongu``) delivered every
+    message within seconds of its commit; the engine alone leaves them 'bekliyor'. (Sent "at" its creation time:
+    a copy stretches a template's times, and two seconds of the template could become days.)"""
+    for m in mesajlar:
+        m.update(durum="gonderildi", deneme_sayisi=1, gonderilme=m["olusturma"], sonraki_deneme=m["olusturma"])
+
+
 def sablonlari_uret(db: Database, birim: dict, muhtar_id: int, turler=TURLER) -> list[Sablon]:
     """Run the engine once per (shape, type); read the rows it wrote back as templates."""
     motor = Motor()
@@ -199,6 +207,7 @@ def sablonlari_uret(db: Database, birim: dict, muhtar_id: int, turler=TURLER) ->
                     motor.gorev_tamamla(s, uuid, Actor(birim[kod], rol, None), json.loads(json.dumps(veri)))
             with db.engine.connect() as conn:
                 satirlar = _satirlar(conn, talep_id, instance_id)
+            _gonderilmis_say(satirlar["mesaj_kutusu"])
             pi, tl = satirlar["process_instance"][0], satirlar["talep"][0]
             zamanlar = [v for rows in satirlar.values() for r in rows for k, v in r.items()
                         if isinstance(v, datetime) and k not in SURELER]

@@ -270,9 +270,11 @@ class HumanTask(Base):
     """The inbox index: one row per READY user task, kept in step after every save."""
     __tablename__ = "human_task"
     __table_args__ = (
-        #: a unit's Gelen Kutusu and its count: rol in the key keeps the count an index-only scan
-        Index("ix_human_task_gelen", "birim_id", "rol", "durum", "created_at"),
-        Index("ix_human_task_rol_inbox", "rol", "durum", "created_at"),
+        #: a unit's Gelen Kutusu and its count: rol in the key keeps the count an index-only scan; on PostgreSQL
+        #: only open tasks are indexed (a few per cent of the rows at steady state; SQLite cannot match a partial
+        #: index to a bound parameter, so it keeps them all)
+        Index("ix_human_task_gelen", "birim_id", "rol", "durum", "created_at",
+              postgresql_where=text("durum = 'acik'")),
         #: a unit's Tamamlanan list, latest completion first
         Index("ix_human_task_tamamlanan", "birim_id", "durum", "completed_at"),
     )
@@ -336,7 +338,9 @@ class Ek(Base):
 class MesajKutusu(Base):
     """Outbox for SMS and e-mail: written inside the transaction, delivered after the commit."""
     __tablename__ = "mesaj_kutusu"
-    __table_args__ = (Index("ix_mesaj_kutusu_teslim", "durum", "sonraki_deneme"),)
+    #: the sender's queue; on PostgreSQL only the rows still to send are indexed (delivered ones are the bulk)
+    __table_args__ = (Index("ix_mesaj_kutusu_teslim", "durum", "sonraki_deneme",
+                            postgresql_where=text("durum IN ('bekliyor', 'gonderiliyor')")),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     #: sms, eposta
     kanal: Mapped[str] = mapped_column(String(8))
