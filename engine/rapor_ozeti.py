@@ -2,7 +2,7 @@
 
 A year of national figures (counts, percentiles of answer times, bottlenecks) reads every talep filed in the year:
 at a million talepler that is seconds of database time, too slow for a page. ``hazirla`` (run by
-``flask rapor hazirla --dongu`` beside the scheduler) computes the three reports of the dashboard's default view
+``flask raporlar hazirla --dongu`` beside the scheduler) computes the three reports of the dashboard's default view
 (the last 365 days, no filter) for MİGM and for every Valilik and stores them in ``rapor_ozeti``; the dashboard
 reads a stored result younger than its limit and computes anything else live, as before. Figures are therefore
 "as of" the time shown on the page; the talep lists are never stored.
