@@ -120,6 +120,9 @@ class Kullanici(Base):
     basarisiz_giris: Mapped[int] = mapped_column(Integer, default=0)
     kilitli_bitis: Mapped[datetime | None] = mapped_column(UtcDateTime())
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: the TOTP time step (Unix time // 30) of the last accepted code: a code of that step or an earlier one is
+    #: refused, so each code works once (no replay within its validity window)
+    totp_son_adim: Mapped[int | None] = mapped_column(Integer)
     olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     def yetkili(self, yetki: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import GecersizVeri
@@ -97,24 +97,52 @@ def basarili_giris(kullanici: Kullanici) -> None:
 
 
 def totp_dene(session: Session, kullanici: Kullanici, kod: str, simdi: datetime) -> GirisSonucu:
-    """The second step: the authenticator's code; failures count towards the same lock-out."""
+    """The second step: the authenticator's code, once; failures count towards the same lock-out.
+
+    A code whose time step is not after the user's last accepted one (``totp_son_adim``) is refused like a wrong
+    code (same message, counted): a code seen over a shoulder or phished right after the user logged in cannot
+    be used again within its validity window. The step is stored in the caller's transaction, with the login."""
     if not kullanici.aktif:
         return GirisSonucu("hatali")
     if kilitli(kullanici, simdi):
         return GirisSonucu("kilitli", kullanici)
-    if not totp_gecerli(kullanici.totp_secret, kod, simdi):
+    adim = totp_adimi(kullanici.totp_secret, kod, simdi)
+    if adim is None or not _adimi_kullan(session, kullanici, adim):
         return GirisSonucu(hatali_giris_say(session, kullanici, simdi), kullanici)
     basarili_giris(kullanici)
     return GirisSonucu("tamam", kullanici)
 
 
-def totp_gecerli(secret: str | None, kod: str | None, simdi: datetime) -> bool:
-    """A six-digit code of this or the neighbouring 30-second step (clock drift)."""
+def _adimi_kullan(session: Session, kullanici: Kullanici, adim: int) -> bool:
+    """Record ``adim`` as the last accepted step if it is after the stored one; False if it is not (a replay).
+
+    One conditional UPDATE on the row, not a check of the loaded attribute, so two requests racing with the same
+    code cannot both pass: on PostgreSQL the second waits for the first's row lock and then finds the new step
+    (on SQLite a POST's transaction holds the write lock from BEGIN IMMEDIATE, so the two never overlap)."""
+    kullanildi = session.execute(
+        update(Kullanici).where(Kullanici.id == kullanici.id,
+                                or_(Kullanici.totp_son_adim.is_(None), Kullanici.totp_son_adim < adim))
+        .values(totp_son_adim=adim).execution_options(synchronize_session=False)).rowcount == 1
+    session.expire(kullanici, ["totp_son_adim"])
+    return kullanildi
+
+
+def totp_adimi(secret: str | None, kod: str | None, simdi: datetime) -> int | None:
+    """The 30-second time step whose code ``kod`` is (this step or a neighbour: clock drift), None if none.
+
+    The latest matching step is taken (pyotp's ``verify_and_get_timecode`` returns the earliest): if a code
+    happens to be the code of two neighbouring steps, recording the later one keeps it from being accepted
+    again under the other."""
     # pyotp compares NFKC forms, so a code typed in full-width digits ("１２３４５６") has always been accepted
     kod = unicodedata.normalize("NFKC", "".join((kod or "").split()))
     if not secret or not rakam_mi(kod, 6, 6):
-        return False
-    return pyotp.TOTP(secret).verify(kod, for_time=simdi, valid_window=1)
+        return None
+    totp = pyotp.TOTP(secret)
+    simdiki = totp.timecode(simdi)
+    for adim in (simdiki + 1, simdiki, simdiki - 1):
+        if pyotp.utils.strings_equal(kod, totp.generate_otp(adim)):
+            return adim
+    return None
 
 
 def totp_yeni_secret() -> str:
@@ -127,16 +155,21 @@ def totp_uri(secret: str, kullanici_adi: str) -> str:
 
 
 def totp_etkinlestir(kullanici: Kullanici, secret: str, kod: str, simdi: datetime) -> None:
-    """Turn the second factor on once the user proves the app shows the right codes."""
-    if not totp_gecerli(secret, kod, simdi):
+    """Turn the second factor on once the user proves the app shows the right codes; that code is used up
+    (a new secret: whatever step an earlier secret left is replaced)."""
+    adim = totp_adimi(secret, kod, simdi)
+    if adim is None:
         raise GecersizVeri(HATALI_KOD)
-    kullanici.totp_secret = secret
+    kullanici.totp_secret, kullanici.totp_son_adim = secret, adim
 
 
 def totp_kapat(kullanici: Kullanici, parola: str, kod: str, simdi: datetime) -> None:
-    if not parola_dogrula(kullanici.parola_hash, parola) or not totp_gecerli(kullanici.totp_secret, kod, simdi):
+    """Turn the second factor off: the password and a code not used before (not the one of the last login)."""
+    adim = totp_adimi(kullanici.totp_secret, kod, simdi)
+    yeni = adim is not None and (kullanici.totp_son_adim is None or adim > kullanici.totp_son_adim)
+    if not parola_dogrula(kullanici.parola_hash, parola) or not yeni:
         raise GecersizVeri("Parola ya da doğrulama kodu hatalı.")
-    kullanici.totp_secret = None
+    kullanici.totp_secret, kullanici.totp_son_adim = None, None
 
 
 def parola_degistir(kullanici: Kullanici, eski: str, yeni: str, yeni_tekrar: str) -> None:
