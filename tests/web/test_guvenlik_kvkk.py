@@ -50,7 +50,15 @@ def test_her_sayfada_ve_indirmede_tc_ve_telefon_maskeli(dunya, caplog):
     yollar = [rota_adresi(k, dunya) for k in tum_kurallar(dunya.app, "GET")
               if k.endpoint not in ("static", "kayit.ornek") and "dogrulama" not in k.endpoint]
     yollar += [f"/kurum/talep/{dunya.talep['B']}", f"/kurum/muhtarlar/{dunya.muhtar['B']}",
-               "/kurum/muhtarlar/?durum=hepsi", f"/kurum/muhtarlar/?tc={AYSE['tc'][:5]}"]
+               "/kurum/muhtarlar/?durum=hepsi", "/kurum/muhtarlar/?tc=1"]
+    # a TC search posts the number and lists at ?tc=1: whoever may use the registry searches for Ayşe first
+    kayitcilar = [kod for kod in kodlar if istemciler[kod].get("/kurum/muhtarlar/").status_code == 200]
+    assert "MIGM" in kayitcilar
+    for kod in kayitcilar:
+        sayfa = istemciler[kod].get("/kurum/muhtarlar/").get_data(as_text=True)
+        yanit = istemciler[kod].post("/kurum/muhtarlar/", data={"csrf_token": csrf_token(sayfa), "tc": AYSE["tc"]})
+        assert yanit.status_code == 303 and AYSE["tc"] not in yanit.headers["Location"], kod
+        assert "Ayşe" in _metin(istemciler[kod].get("/kurum/muhtarlar/?tc=1")), kod
     # the units with an open task on talep A (its Belediye, and the Valilik whose sub-unit is done) and MİGM on
     # talep B (Yönlendir) are the only ones shown a full number
     acik = {("BELEDIYE-06-CANKAYA", f"/kurum/talep/{dunya.talep['A']}"),

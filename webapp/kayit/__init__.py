@@ -3,8 +3,11 @@ phone/e-mail changes, new terms, early ends, and the CSV bulk import with its er
 
 Routes (prefix /kurum/muhtarlar), all for kurum users whose scope ``engine.muhtar_kayit.kapsam_bul`` finds
 (403 otherwise; a record outside the user's il is 404):
-    GET  /                                  search (il, ilçe, mahalle, ad soyad, TC; görevdekiler / muhtarı
-                                            olmayan mahalleler / tüm dönemler), 50 a page
+    GET  /                                  search (il, ilçe, mahalle, ad soyad; görevdekiler / muhtarı
+                                            olmayan mahalleler / tüm dönemler), 50 a page; ``tc=1``: the TC search
+                                            kept in the session
+    POST /                                  a search by TC Kimlik No: the number never goes into a URL (303 to
+                                            ``?tc=1``)
     GET  /<muhtar_id>                       a muhtar: term, masked TC and phone, change log, contact form
     POST /<muhtar_id>/iletisim              change phone / e-mail
     GET  /<muhtar_id>/bitir, POST           end the term early (confirmation page, box to tick)
