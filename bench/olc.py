@@ -588,9 +588,6 @@ def main(argv=None) -> int:
     if "1" in secim:
         SONUCLAR["motor"] = motor_olc(db)
         yaz(f"1. motor: {SONUCLAR['motor']}")
-    if "4" in secim:
-        SONUCLAR["bayt"] = bayt_olc(db)
-        yaz(f"4. bayt: {SONUCLAR['bayt']}")
     if secim & {"2", "3", "x"}:
         sunucu = Sunucu(a.url, a.isci)
         try:
@@ -608,6 +605,11 @@ def main(argv=None) -> int:
             yaz(f"RSS: {SONUCLAR['tepe_rss_mb']}")
         finally:
             sunucu.kapat()
+    # after the pages: its purge deletes a million outbox rows, and the autovacuum that follows would be measured
+    # as page latency
+    if "4" in secim:
+        SONUCLAR["bayt"] = bayt_olc(db)
+        yaz(f"4. bayt: {SONUCLAR['bayt']}")
     if "5" in secim:
         SONUCLAR["kayit"] = kayit_olc(a.url if db.engine.dialect.name == "postgresql" else None)
         yaz(f"5. kayıt: {SONUCLAR['kayit']}")
