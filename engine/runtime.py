@@ -140,18 +140,23 @@ class Motor:
 
     def gorev_tamamla(self, session: Session, task_uuid: str, actor: Actor, veri: dict) -> Talep:
         """Complete a READY user task of the actor's unit with the form's data and run on to the next wait."""
-        gorev = session.scalars(select(HumanTask).where(HumanTask.task_uuid == task_uuid)).first()
-        if gorev is None:
+        # lock first, then read the task and its talep: the read after the lock sees what a concurrent
+        # completion of the same instance committed (two statements, not a read, a lock and a re-read)
+        instance = session.scalars(
+            select(ProcessInstance).where(ProcessInstance.id == select(HumanTask.instance_id).where(
+                HumanTask.task_uuid == task_uuid).scalar_subquery())
+            .with_for_update().execution_options(populate_existing=True)).first()
+        if instance is None:
             raise GorevBulunamadi()
-        instance = kilitle(session, gorev.instance_id)
-        session.refresh(gorev)
+        gorev, talep = session.execute(
+            select(HumanTask, Talep).join(Talep, Talep.id == HumanTask.talep_id)
+            .where(HumanTask.task_uuid == task_uuid).execution_options(populate_existing=True)).one()
         if gorev.durum != "acik":
             raise GorevTamamlanmis()
         if gorev.birim_id != actor.birim_id or gorev.rol != actor.rol:
             raise GorevYetkisiz()
         _veri_dogrula(veri)
         simdi = self.saat()
-        talep = session.get(Talep, gorev.talep_id)
         onceki_durum = talep.durum
         wf = self.yukle(session, instance, talep, actor, simdi)
         task = wf.get_task_from_id(UUID(task_uuid))

@@ -200,3 +200,16 @@ def test_uretim_demo_hesabi_varken_baslamaz(web_database):
         s.execute(update(Kullanici).values(parola_hash=parola_hashle("cok-gizli-yeni-parola")))
     app = create_app(uretim)
     app.extensions["mbs_db"].dispose()
+
+
+def _derlenmis(app) -> set[str]:
+    return {anahtar[1] for anahtar in app.jinja_env.cache.keys()}
+
+
+def test_sablonlar_isci_baslarken_derlenir(make_app):
+    """Outside tests every page template is compiled when the app is built, so no worker's first view of a page
+    pays for it; tests skip it (hundreds of apps)."""
+    assert "kurum/liste.html" not in _derlenmis(make_app())
+    uretimdeki_gibi = make_app(TESTING=False)
+    assert {"kurum/liste.html", "kurum/talep.html", "raporlar/pano.html", "muhtar/talepler.html"} <= \
+        _derlenmis(uretimdeki_gibi)
