@@ -22,7 +22,7 @@ from engine.errors import (EsZamanliDegisiklik, GecersizVeri, GorevBulunamadi, G
                            MbsHatasi, SurecHatasi)
 from engine.gelen_kutusu import gorev_ozellikleri, gorevleri_esitle, ifade
 from engine.kelimeler import anahtar_kelimeler
-from engine.models import Birim, Hareket, HumanTask, Muhtar, ProcessInstance, Talep, utcnow
+from engine.models import Birim, Hareket, HumanTask, Muhtar, ProcessInstance, ProcessVersion, Talep, utcnow
 from engine.servisler import VARSAYILAN_SERVISLER, Actor, ServisBaglami
 from engine.durum import durum_coz, durum_kodla
 from engine.saat import sonraki_zamanlayici, surec_saati
@@ -65,9 +65,10 @@ class Motor:
         return MbsScriptEngine(self.servisler, ServisBaglami(session, talep, actor, simdi))
 
     def yukle(self, session: Session, instance: ProcessInstance, talep: Talep, actor: Actor | None,
-              simdi: datetime) -> BpmnWorkflow:
-        """The instance's workflow on its own version, with this operation's script engine attached."""
-        spec, subs = surum_spec_kimlikle(session, instance.version_id)
+              simdi: datetime, surum_sha256: str | None = None) -> BpmnWorkflow:
+        """The instance's workflow on its own version, with this operation's script engine attached
+        (``surum_sha256``: the version's SHA-256 when the caller already read it)."""
+        spec, subs = surum_spec_kimlikle(session, instance.version_id, surum_sha256)
         wf = durum_coz(instance.state, spec, subs)
         wf.script_engine = self._script_engine(session, talep, actor, simdi)
         return wf
@@ -142,12 +143,15 @@ class Motor:
         """Complete a READY user task of the actor's unit with the form's data and run on to the next wait."""
         # lock first, then read the task and its talep: the read after the lock sees what a concurrent
         # completion of the same instance committed (two statements, not a read, a lock and a re-read)
-        instance = session.scalars(
-            select(ProcessInstance).where(ProcessInstance.id == select(HumanTask.instance_id).where(
+        kilitli = session.execute(
+            select(ProcessInstance, ProcessVersion.sha256)
+            .join(ProcessVersion, ProcessVersion.id == ProcessInstance.version_id)
+            .where(ProcessInstance.id == select(HumanTask.instance_id).where(
                 HumanTask.task_uuid == task_uuid).scalar_subquery())
-            .with_for_update().execution_options(populate_existing=True)).first()
-        if instance is None:
+            .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)).first()
+        if kilitli is None:
             raise GorevBulunamadi()
+        instance, surum_sha256 = kilitli
         gorev, talep = session.execute(
             select(HumanTask, Talep).join(Talep, Talep.id == HumanTask.talep_id)
             .where(HumanTask.task_uuid == task_uuid).execution_options(populate_existing=True)).one()
@@ -158,7 +162,7 @@ class Motor:
         _veri_dogrula(veri)
         simdi = self.saat()
         onceki_durum = talep.durum
-        wf = self.yukle(session, instance, talep, actor, simdi)
+        wf = self.yukle(session, instance, talep, actor, simdi, surum_sha256)
         task = wf.get_task_from_id(UUID(task_uuid))
         if task is None or task.state != TaskState.READY:
             raise GorevTamamlanmis()

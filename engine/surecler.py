@@ -125,11 +125,13 @@ def surum_spec(version: ProcessVersion):
 _KIMLIKLE: dict = {}
 
 
-def surum_spec_kimlikle(session: Session, version_id: int):
-    """The parsed spec of the version with this id, reading only its SHA-256 when the spec is already parsed:
-    a version row carries ~90 KB of BPMN and its serialised spec, which every task completion would otherwise
-    fetch and decode again (the SHA-256 keeps two databases' version 1 apart)."""
-    sha = session.scalar(select(ProcessVersion.sha256).where(ProcessVersion.id == version_id))
+def surum_spec_kimlikle(session: Session, version_id: int, sha: str | None = None):
+    """The parsed spec of the version with this id, reading only its SHA-256 (or taking ``sha``, read by the
+    caller) when the spec is already parsed: a version row carries ~90 KB of BPMN and its serialised spec,
+    which every task completion would otherwise fetch and decode again (the SHA-256 keeps two databases'
+    version 1 apart)."""
+    if sha is None:
+        sha = session.scalar(select(ProcessVersion.sha256).where(ProcessVersion.id == version_id))
     spec = _KIMLIKLE.get((version_id, sha))
     if spec is None:
         spec = surum_spec(session.get(ProcessVersion, version_id))
