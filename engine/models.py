@@ -84,6 +84,9 @@ class Muhtar(Base):
     gorev_baslangic: Mapped[date] = mapped_column(Date)
     #: None while in office
     gorev_bitis: Mapped[date | None] = mapped_column(Date)
+    #: session generation: a session remembers the number it was opened with and ends once the number changes
+    #: (logout); see webapp/oturum.py
+    oturum_surumu: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Birim(Base):
@@ -123,6 +126,9 @@ class Kullanici(Base):
     #: the TOTP time step (Unix time // 30) of the last accepted code: a code of that step or an earlier one is
     #: refused, so each code works once (no replay within its validity window)
     totp_son_adim: Mapped[int | None] = mapped_column(Integer)
+    #: session generation: a session remembers the number it was opened with and ends once the number changes
+    #: (logout, password change, TOTP on/off); see webapp/oturum.py
+    oturum_surumu: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     olusturma: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     def yetkili(self, yetki: str) -> bool:

@@ -1,9 +1,15 @@
-"""Who is logged in: kurum users ("k:<id>") and muhtars ("m:<id>") share one Flask-Login session.
+"""Who is logged in: kurum users ("k:<id>:<n>") and muhtars ("m:<id>:<n>") share one Flask-Login session.
 
 The models stay free of Flask; a thin wrapper gives Flask-Login what it needs. Log a user in with
 ``login_user(KurumOturumu(kullanici))`` or ``login_user(MuhtarOturumu(muhtar))``; in a view,
 ``current_user.kayit`` is the model row and ``current_user.tur`` is "kurum" or "muhtar". Protect views
 with ``@kurum_gerekli`` / ``@muhtar_gerekli``.
+
+Server-side revocation: the session is a signed cookie, so clearing it in one browser does not stop a copy of
+it (or a remember cookie) elsewhere. Each row has a session generation ``oturum_surumu`` (``<n>`` above); the
+loader accepts a session only while its number equals the row's. ``oturumlari_sonlandir(kayit)`` moves the
+number on (logout, password change, TOTP on/off): every session of that user, in every browser, ends at its next
+request. A view that wants to keep its own session logs the user in again after the change.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from urllib.parse import quote
 
 from flask import Flask, abort, redirect, request
 from flask_login import UserMixin, current_user
+from sqlalchemy.orm import object_session
 
 from engine.models import Kullanici, Muhtar
 from webapp.db import get_session
@@ -36,7 +43,7 @@ class _Oturum(UserMixin):
         self.kayit = kayit
 
     def get_id(self) -> str:
-        return f"{self.tur[0]}:{self.kayit.id}"
+        return f"{self.tur[0]}:{self.kayit.id}:{self.kayit.oturum_surumu}"
 
     def __getattr__(self, ad):
         # Only called for names the wrapper lacks: ad_soyad, birim_id, muhtarlik_id...
@@ -70,19 +77,42 @@ def gorevde(muhtar: Muhtar, gun: date | None = None) -> bool:
 
 
 def kullanici_yukle(kimlik: str):
-    """Flask-Login's user loader: "k:<id>" or "m:<id>"; None (logged out) for anything else."""
-    tur, _, sayi = (kimlik or "").partition(":")
-    kimlik_no = tamsayi_oku(sayi)
-    if kimlik_no is None:
+    """Flask-Login's user loader: "k:<id>:<n>" or "m:<id>:<n>"; None (logged out) for anything else.
+
+    ``<n>`` must equal the row's ``oturum_surumu``: a session from before a logout or a password change is
+    refused. An id without a generation ("k:<id>", the format before revision 0014) is refused too: sessions
+    opened before the upgrade are simply logged out once and the user logs in again."""
+    tur, _, geri = (kimlik or "").partition(":")
+    sayi, ayrac, surum_metni = geri.partition(":")
+    kimlik_no, surum = tamsayi_oku(sayi), tamsayi_oku(surum_metni)
+    if kimlik_no is None or not ayrac or surum is None:
         return None
     session = get_session()
     if tur == "k":
         kullanici = session.get(Kullanici, kimlik_no)
-        return KurumOturumu(kullanici) if kullanici is not None and kullanici.aktif else None
+        if kullanici is None or not kullanici.aktif or kullanici.oturum_surumu != surum:
+            return None
+        return KurumOturumu(kullanici)
     if tur == "m":
         muhtar = session.get(Muhtar, kimlik_no)
-        return MuhtarOturumu(muhtar) if muhtar is not None and gorevde(muhtar) else None
+        if muhtar is None or not gorevde(muhtar) or muhtar.oturum_surumu != surum:
+            return None
+        return MuhtarOturumu(muhtar)
     return None
+
+
+def oturumlari_sonlandir(kayit: Kullanici | Muhtar) -> int:
+    """End every session of this kurum user or muhtar (all browsers, copied cookies included) by moving the
+    session generation on; returns the new number. Flushes in the caller's transaction, never commits.
+
+    The increment is done by the database (``oturum_surumu + 1``), so two concurrent calls cannot both write
+    the same number back. To keep the current browser logged in, call ``login_user`` again afterwards: the new
+    session carries the new number."""
+    session = object_session(kayit)
+    kayit.oturum_surumu = type(kayit).oturum_surumu + 1
+    session.flush()
+    session.refresh(kayit, ["oturum_surumu"])
+    return kayit.oturum_surumu
 
 
 def _gerekli(tur: str):

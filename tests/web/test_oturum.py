@@ -38,20 +38,25 @@ def kisiler(app):
 
 def test_kurum_kullanicisi_yuklenir(app, kisiler):
     with app.test_request_context():
-        oturum = kullanici_yukle(f"k:{kisiler['kurum']}")
+        oturum = kullanici_yukle(f"k:{kisiler['kurum']}:0")
         assert isinstance(oturum, KurumOturumu)
-        assert oturum.get_id() == f"k:{kisiler['kurum']}" and oturum.ad_soyad == "MİGM Yöneticisi"
+        assert oturum.get_id() == f"k:{kisiler['kurum']}:0" and oturum.ad_soyad == "MİGM Yöneticisi"
         assert oturum.tur == "kurum" and oturum.is_active
 
 
 def test_gorevdeki_muhtar_yuklenir(app, kisiler):
     with app.test_request_context():
-        oturum = kullanici_yukle(f"m:{kisiler['gorevde']}")
-        assert isinstance(oturum, MuhtarOturumu) and oturum.get_id() == f"m:{kisiler['gorevde']}"
+        oturum = kullanici_yukle(f"m:{kisiler['gorevde']}:0")
+        assert isinstance(oturum, MuhtarOturumu) and oturum.get_id() == f"m:{kisiler['gorevde']}:0"
         assert oturum.tur == "muhtar" and oturum.muhtarlik_id is not None
 
 
-@pytest.mark.parametrize("kimlik", ["m:{bitmis}", "k:{pasif}", "k:999999", "m:abc", "x:{kurum}", "", "{kurum}"])
+@pytest.mark.parametrize("kimlik", [
+    "m:{bitmis}:0", "k:{pasif}:0", "k:999999:0", "m:abc:0", "x:{kurum}:0", "", "{kurum}", "{kurum}:0",
+    # the generation: another number, none (the format before 0014), not ASCII digits, extra parts
+    "k:{kurum}:1", "m:{gorevde}:1", "k:{kurum}", "m:{gorevde}", "k:{kurum}:", "k:{kurum}:-0", "k:{kurum}:٠",
+    "k:{kurum}: 0", "k:{kurum}:0:0", "k::0",
+])
 def test_yuklenemeyenler_oturumsuz(app, kisiler, kimlik):
     with app.test_request_context():
         assert kullanici_yukle(kimlik.format(**kisiler)) is None

@@ -3,7 +3,9 @@
 Sessions: a new session at every login (``session.clear()`` before ``login_user``), permanent with
 PERMANENT_SESSION_LIFETIME as the idle limit (Flask checks the cookie's age on every request),
 KURUM_OTURUM_AZAMI_SAAT as the absolute limit, and a password stamp that ends other sessions when the
-password changes.
+password changes. Server-side, the user's session generation (``webapp.oturum.oturumlari_sonlandir``) moves on
+at logout, password change and TOTP on/off: every copy of the old cookie is logged out; after the user's own
+change, this browser is logged in again under the new number.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from webapp.eklentiler import limiter
 from webapp.kurum import bp
 from webapp.kurum import hesap
 from webapp.kurum.ortak import aktif_birim, yonetici_mi
-from webapp.oturum import KurumOturumu, guvenli_hedef, kurum_gerekli
+from webapp.oturum import KurumOturumu, guvenli_hedef, kurum_gerekli, oturumlari_sonlandir
 
 #: the TOTP step must follow the password within this many seconds
 TOTP_ADIM_SURESI = 300
@@ -70,6 +72,14 @@ def _oturum_ac(kullanici: Kullanici) -> None:
     session.permanent = True
     session["kurum_giris"] = int(time.time())
     session["kurum_damga"] = hesap.parola_damgasi(kullanici)
+
+
+def _oturumu_yenile(kullanici: Kullanici) -> None:
+    """After the user's own password or TOTP change (generation moved on): this browser stays logged in, in a
+    new session under the new generation; the absolute limit still counts from the original login."""
+    giris_zamani = session.get("kurum_giris", int(time.time()))
+    _oturum_ac(kullanici)
+    session["kurum_giris"] = giris_zamani
 
 
 def _oturumu_kapat() -> None:
@@ -127,6 +137,10 @@ def dogrulama():
 
 @bp.post("/cikis")
 def cikis():
+    if current_user.is_authenticated:
+        # "Çıkış" ends this user's session everywhere: a copied cookie is no longer accepted either
+        oturumlari_sonlandir(current_user.kayit)
+        get_session().commit()
     _oturumu_kapat()
     flash("Oturumunuz kapatıldı.", "basari")
     return redirect(url_for("kurum.giris"))
@@ -144,8 +158,9 @@ def parola():
                               request.form.get("yeni_tekrar", ""))
     except GecersizVeri as hata:
         return render_template("kurum/parola.html", hata=hata.mesaj), 422
+    oturumlari_sonlandir(kullanici)  # with the new password, in one transaction: every session ends...
     db.commit()
-    _oturum_ac(kullanici)  # new session, new stamp: every other session of this user ends
+    _oturumu_yenile(kullanici)  # ...but this one, logged in again under the new generation and stamp
     flash("Parolanız değiştirildi.", "basari")
     return redirect(_anasayfa())
 
@@ -183,8 +198,9 @@ def _iki_asamali_islem(kullanici: Kullanici) -> str | None:
             mesaj = "İki aşamalı doğrulama etkinleştirildi."
     except GecersizVeri as hata:
         return hata.mesaj
+    oturumlari_sonlandir(kullanici)  # other sessions end (with the change, in one transaction)
     db.commit()
-    session.pop("totp_kurulum", None)
+    _oturumu_yenile(kullanici)  # this one stays (the new session has no "totp_kurulum" either)
     flash(mesaj, "basari")
     return None
 

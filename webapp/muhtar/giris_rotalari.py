@@ -21,7 +21,7 @@ from webapp.muhtar import bp, dogrulama, giris
 from webapp.mesaj_teslim import teslimi_baslat
 from webapp.muhtar.sinirlar import (BEKLEYEN_GIRIS, bekleyen_tc, gonderilen_tc, kod_istendi, mesaj, sinir,
                                     yenileme_degil)
-from webapp.oturum import MuhtarOturumu, bugun, guvenli_hedef
+from webapp.oturum import MuhtarOturumu, bugun, guvenli_hedef, oturumlari_sonlandir
 
 NOTR_MESAJ = "Bilgiler doğrulanabildiyse kayıtlı cep telefonunuza onay kodu gönderilmiştir."
 #: the "Onay Kodu Gönder" answer never comes sooner than this (seconds), muhtar or not
@@ -163,6 +163,10 @@ def _oturum_ac(muhtar, sonraki: str | None):
 
 @bp.post("/cikis")
 def cikis():
+    if current_user.is_authenticated:
+        # "Çıkış" ends this muhtar's session everywhere: a copied cookie is no longer accepted either
+        oturumlari_sonlandir(current_user.kayit)
+        get_session().commit()
     logout_user()
     session.clear()
     flash("Oturumunuz kapatıldı.", "bilgi")
