@@ -182,7 +182,7 @@ def test_muhtar_oturumu_kurum_sayfalarini_acamaz(dunya):
     with dunya.ortam.app.test_request_context(environ_base=client.environ_base):
         kimlik = _create_identifier()  # what Flask-Login's "strong" protection expects of this client
     with client.session_transaction() as oturum:
-        oturum.update({"_user_id": f"m:{dunya.ortam.kayit.muhtar_id}", "_fresh": True, "_id": kimlik})
+        oturum.update({"_user_id": f"m:{dunya.ortam.kayit.muhtar_id}:0", "_fresh": True, "_id": kimlik})
     assert client.get("/kurum/gelen-kutusu").status_code == 403
     for yol in _kurum_yollari(dunya):
         yanit = client.get(yol) if not yol.startswith("POST ") else client.post(yol[5:])
