@@ -48,6 +48,8 @@ def test_kullanici_olustur_pasiflestir_etkinlestir(kurum):
     assert giris_yap(kurum.client(), "konak.2", "ilk-parola-1").status_code == 200
     migm.post(f"/kurum/yonetim/kullanicilar/{yeni.id}/aktif", data={"csrf_token": csrf_token(html)})
     assert giris_yap(kurum.client(), "konak.2", "ilk-parola-1").status_code == 302
+    # the session from before the deactivation stays ended after the account is active again
+    assert yeni_client.get("/kurum/gelen-kutusu").status_code == 302
 
 
 def test_kendini_pasiflestiremez_ve_kilit_acar(kurum):

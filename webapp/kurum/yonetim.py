@@ -19,6 +19,7 @@ from webapp.girdi import tamsayi_oku
 from webapp.kurum import bp, listeler
 from webapp.kurum.arama import icerir
 from webapp.kurum.ortak import aktif_birim, yonetici_gerekli
+from webapp.oturum import oturumlari_sonlandir
 
 SAYFA = 50
 BIRIM_ARAMA_SINIRI = 30
@@ -88,6 +89,17 @@ def kullanici_olustur_view():
     return redirect(url_for("kurum.kullanicilar", ara=kullanici.kullanici_adi), 303)
 
 
+def _uygula(kullanici: Kullanici, islem: str) -> None:
+    """pasif, aktif or kilit-ac on the row. Deactivating also ends the user's sessions for good: reactivating
+    the account later does not bring an old (perhaps copied) cookie back to life."""
+    if islem == "kilit-ac":
+        kullanici.basarisiz_giris, kullanici.kilitli_bitis = 0, None
+        return
+    kullanici.aktif = islem == "aktif"
+    if islem == "pasif":
+        oturumlari_sonlandir(kullanici)
+
+
 @bp.post("/yonetim/kullanicilar/<int:kullanici_id>/<islem>")
 @yonetici_gerekli
 def kullanici_islem(kullanici_id: int, islem: str):
@@ -99,10 +111,7 @@ def kullanici_islem(kullanici_id: int, islem: str):
     if islem == "pasif" and kullanici.id == current_user.kayit.id:
         flash("Kendi hesabınızı pasifleştiremezsiniz.", "hata")
         return redirect(url_for("kurum.kullanicilar"), 303)
-    if islem == "kilit-ac":
-        kullanici.basarisiz_giris, kullanici.kilitli_bitis = 0, None
-    else:
-        kullanici.aktif = islem == "aktif"
+    _uygula(kullanici, islem)
     db.commit()
     flash(f"“{kullanici.kullanici_adi}”: {'pasifleştirildi' if islem == 'pasif' else 'etkinleştirildi' if islem == 'aktif' else 'kilidi açıldı'}.",
           "basari")
@@ -120,10 +129,7 @@ def _cli_islem(kullanici_adi: str, islem: str) -> None:
         kullanici = s.scalars(select(Kullanici).where(Kullanici.kullanici_adi == kullanici_adi)).first()
         if kullanici is None:
             raise click.ClickException(f"“{kullanici_adi}” kullanıcısı bulunamadı.")
-        if islem == "kilit-ac":
-            kullanici.basarisiz_giris, kullanici.kilitli_bitis = 0, None
-        else:
-            kullanici.aktif = islem == "aktif"
+        _uygula(kullanici, islem)
     click.echo(f"{kullanici_adi}: {islem} tamam.")
 
 
