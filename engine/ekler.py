@@ -46,7 +46,10 @@ def guvenli_ad(ad: str | None) -> str:
     ad = "".join(c for c in ad if unicodedata.category(c)[0] != "C")
     ad = re.sub(r"\s+", " ", _IZINSIZ_KARAKTER.sub("_", ad)).strip(" ._")
     govde, uzanti = _ayir(ad)
-    govde = govde[:AD_EN_COK - len(uzanti)].strip(" .") or "ek"
+    kesik = govde[:AD_EN_COK - len(uzanti)]
+    # a cut may end on a character the first pass strips from the ends ('_'): strip it too, or a second pass
+    # would give another name
+    govde = (kesik.strip(" ._") if len(kesik) < len(govde) else kesik.strip(" .")) or "ek"
     return govde + uzanti
 
 

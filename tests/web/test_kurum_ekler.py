@@ -286,3 +286,10 @@ def test_guvenli_ad_her_girdide_guvenli(ham):
     assert "/" not in ad and "\\" not in ad and not ad.startswith(".")
     assert all(c.isprintable() for c in ad)
     assert guvenli_ad(ad) == ad  # idempotent
+
+
+def test_guvenli_ad_kesilince_de_ayni_kalir():
+    """Found by the property test above: a cut at 150 characters that ends on '_' (from a ':' replaced) was
+    stripped only by a second pass."""
+    ad = guvenli_ad("0" * 149 + ":0")
+    assert ad == "0" * 149 and guvenli_ad(ad) == ad
