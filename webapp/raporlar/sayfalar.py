@@ -1,13 +1,14 @@
 """The Raporlar pages and downloads. Views are thin: check the reader, read the filter, call, render."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import wraps
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from engine import rapor_ozeti
 from engine import raporlar as R
 from engine.models import Birim, Il
 from webapp.db import get_database, get_session
@@ -21,7 +22,6 @@ from webapp.raporlar.tablolar import (BIRIM_TURLERI, DURUMLAR, TALEP_SUTUNLARI, 
 #: unit roles that may read reports (their own scope); MİGM and analysts read everything
 RAPOR_ROLLERI = frozenset({"MIGM", "VALILIK", "BELEDIYE"})
 LISTELER = {"tumu": "Tüm talepler", "acik": "Açık talepler", "gecikmis": "Süresi geçmiş açık talepler"}
-VARSAYILAN_GUN = 365
 SAYFA_BOYU = 25
 
 
@@ -91,7 +91,9 @@ def filtre_oku(args, bugun: date) -> R.Filtre:
     """The filter from the query string; bad values are dropped. No dates: the last 365 days."""
     bas, bit = _tarih(args.get("baslangic")), _tarih(args.get("bitis"))
     if bas is None and bit is None:
-        bas, bit = bugun - timedelta(days=VARSAYILAN_GUN - 1), bugun
+        # the same range `flask raporlar hazirla` precomputes: one definition, or the stored figures never match
+        varsayilan = rapor_ozeti.varsayilan_filtre(bugun)
+        bas, bit = varsayilan.baslangic, varsayilan.bitis
     if bas and bit and bas > bit:
         bas, bit = bit, bas
     il = args.get("il", "")
