@@ -79,12 +79,18 @@ def _kapsam_talep(kapsam: Kapsam, filtre: Filtre):
     talep_id) within the date range; a Valilik's sub-units' parts hang under its own part, so its own decides."""
     if kapsam.hepsi:
         return true()
-    parcalar = select(Yonlendirme.talep_id).where(Yonlendirme.birim_id == kapsam.birim_id)
+    return Talep.id.in_(select(Yonlendirme.talep_id).where(
+        Yonlendirme.birim_id == kapsam.birim_id, *tarih_araligi(Yonlendirme.talep_olusturma, filtre)))
+
+
+def tarih_araligi(kolon, filtre: Filtre) -> list:
+    """``kolon`` (a submission time) within the filter's Türkiye dates, both days included."""
+    k = []
     if filtre.baslangic:
-        parcalar = parcalar.where(Yonlendirme.talep_olusturma >= gun_basi(filtre.baslangic))
+        k.append(kolon >= gun_basi(filtre.baslangic))
     if filtre.bitis:
-        parcalar = parcalar.where(Yonlendirme.talep_olusturma < gun_basi(filtre.bitis + timedelta(days=1)))
-    return Talep.id.in_(parcalar)
+        k.append(kolon < gun_basi(filtre.bitis + timedelta(days=1)))
+    return k
 
 
 def kapsam_birim_kosulu(kapsam: Kapsam, birim_id_kolonu):
@@ -99,11 +105,7 @@ def kapsam_birim_kosulu(kapsam: Kapsam, birim_id_kolonu):
 
 def talep_kosullari(kapsam: Kapsam, filtre: Filtre, simdi: datetime) -> list:
     """WHERE conditions over Talep alone (no join: the il filter is a semi-join on the muhtarlık)."""
-    k = [_kapsam_talep(kapsam, filtre)]
-    if filtre.baslangic:
-        k.append(Talep.olusturma >= gun_basi(filtre.baslangic))
-    if filtre.bitis:
-        k.append(Talep.olusturma < gun_basi(filtre.bitis + timedelta(days=1)))
+    k = [_kapsam_talep(kapsam, filtre), *tarih_araligi(Talep.olusturma, filtre)]
     if filtre.tur:
         k.append(Talep.tur == filtre.tur)
     if filtre.durum:
